@@ -1,0 +1,56 @@
+//! Typed decoding of response bodies by envelope, with the JSON path of the
+//! first value that cannot be read.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::operation::Operation;
+use crate::transport::RawResponse;
+
+/// Decodes `value` as `T`; on failure the error names the JSON path
+/// (prefixed with `prefix`) and keeps the raw body.
+pub(crate) fn from_value<T: DeserializeOwned>(
+    op: &Operation,
+    response: &RawResponse,
+    value: Value,
+    prefix: &str,
+) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner_path = error.path().to_string();
+        let path = match (prefix.is_empty(), inner_path.as_str()) {
+            (true, _) => inner_path.clone(),
+            (false, ".") => prefix.to_owned(),
+            (false, _) if inner_path.starts_with('[') => format!("{prefix}{inner_path}"),
+            (false, _) => format!("{prefix}.{inner_path}"),
+        };
+        Error::with_kind(
+            ErrorKind::Decode,
+            format!("{} returned a value that cannot be read: {}", op.id, error.inner()),
+        )
+        .status(response.status)
+        .body(response.body.clone())
+        .json_path(path)
+        .finish()
+    })
+}
+
+/// Decodes a whole body as `T`. An empty body decodes as JSON `null`, so
+/// `()` and `Option<T>` accept it.
+pub(crate) fn body<T: DeserializeOwned>(op: &Operation, response: &RawResponse) -> Result<T> {
+    let value = crate::client::decode_json(op, response)?;
+    from_value(op, response, value, "")
+}
+
+/// Decodes the `data` member of a `{data: ...}` body. A bare body without
+/// `data` is accepted too, since some services answer either way.
+pub(crate) fn data<T: DeserializeOwned>(op: &Operation, response: &RawResponse) -> Result<T> {
+    let value = crate::client::decode_json(op, response)?;
+    match value {
+        Value::Object(mut map) if map.contains_key("data") => {
+            let data = map.remove("data").unwrap_or(Value::Null);
+            from_value(op, response, data, "data")
+        }
+        other => from_value(op, response, other, ""),
+    }
+}

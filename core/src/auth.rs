@@ -62,9 +62,17 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(credentials: Credentials, hook: Option<Arc<dyn TokenHook>>, skew: Duration) -> Session {
+    pub(crate) fn new(
+        credentials: Credentials,
+        hook: Option<Arc<dyn TokenHook>>,
+        skew: Duration,
+    ) -> Session {
         let mut state = TokenState::default();
-        if let Credentials::Tokens { access_token, refresh_token } = &credentials {
+        if let Credentials::Tokens {
+            access_token,
+            refresh_token,
+        } = &credentials
+        {
             state.expires_at_ms = jwt::claims(access_token.expose())
                 .and_then(|claims| claims.exp)
                 .map(|exp| exp.saturating_mul(1000));
@@ -83,7 +91,9 @@ impl Session {
     fn lock(&self) -> MutexGuard<'_, TokenState> {
         // A poisoned lock only means a panic elsewhere while holding it; the
         // token state itself is always left consistent.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The current token pair, if any (for callers that persist it themselves).
@@ -170,17 +180,22 @@ impl Session {
                     match self.sign_in(transport).await {
                         Ok(pair) => return Ok(self.store(pair)),
                         Err(error) if !ends_session(&error) => return Err(self.back_off(error)),
-                        Err(error) => return Err(self.end(error)),
+                        Err(error) => return Err(self.end(error, false)),
                     }
                 }
-                Err(self.end(error))
+                // A rejected refresh token reads as an ended session; rejected
+                // sign-in credentials keep their own kind (unauthorized, ...).
+                Err(self.end(error, refresh_token.is_some()))
             }
             Err(error) => Err(self.back_off(error)),
         }
     }
 
     fn can_sign_in(&self) -> bool {
-        matches!(self.credentials, Credentials::Password { .. } | Credentials::App { .. })
+        matches!(
+            self.credentials,
+            Credentials::Password { .. } | Credentials::App { .. }
+        )
     }
 
     /// Forces a refresh now, whatever the token's expiry.
@@ -189,7 +204,11 @@ impl Session {
         self.renew(transport, seen).await
     }
 
-    async fn refresh_with(&self, transport: &Transport, refresh_token: &Secret) -> Result<TokenPair> {
+    async fn refresh_with(
+        &self,
+        transport: &Transport,
+        refresh_token: &Secret,
+    ) -> Result<TokenPair> {
         let op = operation::find("auth.refresh_token").expect("auth.refresh_token is in the table");
         let response = send_auth_call(transport, op, Body::None, Some(refresh_token)).await?;
         let pair = parse_token_response(op, &response, Some(refresh_token))?;
@@ -203,14 +222,21 @@ impl Session {
 
     async fn sign_in(&self, transport: &Transport) -> Result<TokenPair> {
         let (op_id, body) = match &self.credentials {
-            Credentials::Password { email, password, code } => {
+            Credentials::Password {
+                email,
+                password,
+                code,
+            } => {
                 let mut body = json!({"email": email, "password": password.expose()});
                 if let Some(code) = code {
                     body["code"] = Value::String(code.expose().to_owned());
                 }
                 ("auth.sign_in", body)
             }
-            Credentials::App { client_id, client_secret } => (
+            Credentials::App {
+                client_id,
+                client_secret,
+            } => (
                 "auth.app_sign_in",
                 json!({"client_id": client_id, "client_secret": client_secret.expose()}),
             ),
@@ -272,8 +298,10 @@ impl Session {
         error
     }
 
-    fn end(&self, error: Error) -> Error {
-        let ended = if error.kind() == ErrorKind::SessionExpired {
+    /// Stores the error every later call gets; `as_expired` turns it into
+    /// a session-expired error that keeps the server's reason and status.
+    fn end(&self, error: Error, as_expired: bool) -> Error {
+        let ended = if !as_expired || error.kind() == ErrorKind::SessionExpired {
             error
         } else {
             let reason = error.message().to_owned();
@@ -310,7 +338,10 @@ impl Session {
 fn ends_session(error: &Error) -> bool {
     matches!(
         error.kind(),
-        ErrorKind::Unauthorized | ErrorKind::Forbidden | ErrorKind::SessionExpired | ErrorKind::Validation
+        ErrorKind::Unauthorized
+            | ErrorKind::Forbidden
+            | ErrorKind::SessionExpired
+            | ErrorKind::Validation
     ) || matches!(error.status(), Some(400..=499) if error.status() != Some(429))
 }
 
@@ -345,8 +376,8 @@ pub(crate) fn parse_token_response(
             .status(response.status)
             .finish()
     };
-    let body: Value = serde_json::from_slice(&response.body)
-        .map_err(|_| decode_error("the body is not JSON"))?;
+    let body: Value =
+        serde_json::from_slice(&response.body).map_err(|_| decode_error("the body is not JSON"))?;
     let jwt = match body.get("jwt") {
         Some(Value::String(jwt)) if !jwt.is_empty() => jwt.clone(),
         _ => return Err(decode_error("`jwt` is missing")),
@@ -358,7 +389,9 @@ pub(crate) fn parse_token_response(
     let expires_in = ["expireInSeconds", "expiresInSeconds"]
         .iter()
         .find_map(|key| match body.get(*key)? {
-            Value::Number(number) => number.as_u64().or_else(|| number.as_f64().map(|f| f as u64)),
+            Value::Number(number) => number
+                .as_u64()
+                .or_else(|| number.as_f64().map(|f| f as u64)),
             Value::String(text) => text.trim().parse::<u64>().ok(),
             _ => None,
         });

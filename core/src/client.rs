@@ -48,7 +48,10 @@ impl fmt::Debug for Client {
             AuthState::Webhook => "webhook",
         };
         f.debug_struct("Client")
-            .field("base_url", &request::redact_url(self.inner.transport.base_url()))
+            .field(
+                "base_url",
+                &request::redact_url(self.inner.transport.base_url()),
+            )
             .field("auth", &auth)
             .field("retry", &self.inner.retry)
             .finish()
@@ -117,7 +120,11 @@ impl ClientBuilder {
     /// Fails with a configuration error when the portal address is missing
     /// or invalid, or the webhook URL is malformed.
     pub fn build(self) -> Result<Client> {
-        let ClientBuilder { mut config, domain, base_url } = self;
+        let ClientBuilder {
+            mut config,
+            domain,
+            base_url,
+        } = self;
         if config.retry.max_attempts == 0 {
             return Err(Error::config("retry.max_attempts must be at least 1"));
         }
@@ -129,13 +136,16 @@ impl ClientBuilder {
         };
 
         let (base, auth) = match config.credentials.take() {
-            Some(Credentials::Webhook { url }) => (config::parse_webhook_url(&url)?, AuthState::Webhook),
+            Some(Credentials::Webhook { url }) => {
+                (config::parse_webhook_url(&url)?, AuthState::Webhook)
+            }
             Some(credentials) => {
                 let base = match explicit_base {
                     Some(base) => base,
                     None => base_from_token_claim(&credentials)?,
                 };
-                let session = Session::new(credentials, config.token_hook.clone(), config.refresh_skew);
+                let session =
+                    Session::new(credentials, config.token_hook.clone(), config.refresh_skew);
                 (base, AuthState::Session(session))
             }
             None => {
@@ -169,7 +179,9 @@ fn base_from_token_claim(credentials: &Credentials) -> Result<Url> {
     let domain = jwt::claims(access_token.expose())
         .and_then(|claims| claims.domain)
         .ok_or_else(|| {
-            Error::config("the access token has no `domain` claim: set domain(\"acme\") or base_url(..)")
+            Error::config(
+                "the access token has no `domain` claim: set domain(\"acme\") or base_url(..)",
+            )
         })?;
     if !config::is_valid_host(&domain) {
         return Err(Error::config(format!(
@@ -212,9 +224,9 @@ impl Client {
     pub async fn refresh(&self) -> Result<TokenPair> {
         let session = self.session()?;
         session.force_refresh(&self.inner.transport).await?;
-        session
-            .tokens()
-            .ok_or_else(|| Error::with_kind(ErrorKind::SessionExpired, "no token after refresh").finish())
+        session.tokens().ok_or_else(|| {
+            Error::with_kind(ErrorKind::SessionExpired, "no token after refresh").finish()
+        })
     }
 
     fn session(&self) -> Result<&Session> {
@@ -235,7 +247,13 @@ impl Client {
     /// `path_params` and `query` are JSON objects (or `null`); query values
     /// are encoded in PHP bracket style. Fails with a configuration error for
     /// an unknown `op_id` or a missing path parameter, before sending.
-    pub async fn call(&self, op_id: &str, path_params: &Value, query: &Value, body: Body) -> Result<Value> {
+    pub async fn call(
+        &self,
+        op_id: &str,
+        path_params: &Value,
+        query: &Value,
+        body: Body,
+    ) -> Result<Value> {
         let op = lookup(op_id)?;
         let response = self.call_raw(op, path_params, query, body).await?;
         decode_json(op, &response)
@@ -253,7 +271,13 @@ impl Client {
         if op.auth == AuthMode::RefreshToken {
             return self.refresh_as_response().await;
         }
-        let prepared = request::prepare(self.inner.transport.base_url(), op, path_params, query, &body)?;
+        let prepared = request::prepare(
+            self.inner.transport.base_url(),
+            op,
+            path_params,
+            query,
+            &body,
+        )?;
         self.execute(op, &prepared).await
     }
 
@@ -269,13 +293,19 @@ impl Client {
         Ok(RawResponse {
             status: 200,
             headers: Default::default(),
-            body: serde_json::to_vec(&body).expect("JSON values serialize").into(),
+            body: serde_json::to_vec(&body)
+                .expect("JSON values serialize")
+                .into(),
         })
     }
 
     /// Sends `prepared` with auth, refresh-on-401 and retries, and returns
     /// the 2xx response or the error.
-    pub(crate) async fn execute(&self, op: &'static Operation, prepared: &Prepared) -> Result<RawResponse> {
+    pub(crate) async fn execute(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+    ) -> Result<RawResponse> {
         let span = tracing::debug_span!(
             "uspacy.request",
             op = op.id,
@@ -285,10 +315,16 @@ impl Client {
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.execute_with_retries(op, prepared).instrument(span).await
+        self.execute_with_retries(op, prepared)
+            .instrument(span)
+            .await
     }
 
-    async fn execute_with_retries(&self, op: &'static Operation, prepared: &Prepared) -> Result<RawResponse> {
+    async fn execute_with_retries(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+    ) -> Result<RawResponse> {
         let retry = &self.inner.retry;
         let started = Instant::now();
         let deadline = started + retry.max_elapsed;
@@ -322,13 +358,16 @@ impl Client {
             let wait = match outcome {
                 Ok(response) if response.is_success() => return Ok(response),
                 Ok(response) if response.status == 401 && !refreshed_after_401 => {
-                    let (AuthState::Session(session), Some(bearer)) = (&self.inner.auth, &bearer) else {
+                    let (AuthState::Session(session), Some(bearer)) = (&self.inner.auth, &bearer)
+                    else {
                         return Err(response.into_error(op, &prepared.url));
                     };
                     // One refresh per call; the replay does not count as a retry.
                     refreshed_after_401 = true;
                     attempt -= 1;
-                    session.renew(&self.inner.transport, bearer.generation).await?;
+                    session
+                        .renew(&self.inner.transport, bearer.generation)
+                        .await?;
                     continue;
                 }
                 Ok(response) if response.status == 429 => {
@@ -361,7 +400,11 @@ impl Client {
                 Err(error) => return Err(error),
             };
 
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "uspacy request retry scheduled");
+            tracing::debug!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "uspacy request retry scheduled"
+            );
             rt::sleep(wait).await;
         }
     }
@@ -402,9 +445,12 @@ pub(crate) fn decode_json(op: &Operation, response: &RawResponse) -> Result<Valu
         return Ok(Value::Null);
     }
     serde_json::from_slice(&response.body).map_err(|error| {
-        Error::with_kind(ErrorKind::Decode, format!("{} returned a body that is not JSON: {error}", op.id))
-            .status(response.status)
-            .body(response.body.clone())
-            .finish()
+        Error::with_kind(
+            ErrorKind::Decode,
+            format!("{} returned a body that is not JSON: {error}", op.id),
+        )
+        .status(response.status)
+        .body(response.body.clone())
+        .finish()
     })
 }

@@ -168,7 +168,9 @@ pub(crate) fn parse_base_url(raw: &str) -> Result<Url> {
     })?;
     check_scheme(&url)?;
     if url.host_str().is_none() {
-        return Err(Error::config(format!("invalid base_url `{raw}`: it has no host")));
+        return Err(Error::config(format!(
+            "invalid base_url `{raw}`: it has no host"
+        )));
     }
     Ok(url)
 }
@@ -197,7 +199,9 @@ pub(crate) fn is_valid_host(host: &str) -> bool {
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })

@@ -26,7 +26,11 @@ pub(crate) fn from_value<T: DeserializeOwned>(
         };
         Error::with_kind(
             ErrorKind::Decode,
-            format!("{} returned a value that cannot be read: {}", op.id, error.inner()),
+            format!(
+                "{} returned a value that cannot be read: {}",
+                op.id,
+                error.inner()
+            ),
         )
         .status(response.status)
         .body(response.body.clone())

@@ -161,7 +161,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self.kind() {
             ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout => true,
-            ErrorKind::Api => matches!(self.status(), Some(status) if status >= 500 || status == 408),
+            ErrorKind::Api => {
+                matches!(self.status(), Some(status) if status >= 500 || status == 408)
+            }
             _ => false,
         }
     }
@@ -272,7 +274,10 @@ fn read_field_errors(body: &Value) -> BTreeMap<String, Vec<String>> {
             let messages = match messages {
                 Value::Array(items) => items
                     .iter()
-                    .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+                    .map(|item| {
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned)
+                    })
                     .collect(),
                 Value::String(text) => vec![text.clone()],
                 other => vec![other.to_string()],
@@ -284,7 +289,12 @@ fn read_field_errors(body: &Value) -> BTreeMap<String, Vec<String>> {
 
 fn first_field_error(field_errors: &BTreeMap<String, Vec<String>>) -> Option<String> {
     let (field, messages) = field_errors.iter().next()?;
-    Some(messages.first().cloned().unwrap_or_else(|| format!("{field} is invalid")))
+    Some(
+        messages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{field} is invalid")),
+    )
 }
 
 fn reason_phrase(status: u16) -> &'static str {

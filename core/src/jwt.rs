@@ -22,7 +22,9 @@ pub(crate) fn claims(token: &str) -> Option<Claims> {
     let json: Value = serde_json::from_slice(&bytes).ok()?;
 
     let exp = match json.get("exp") {
-        Some(Value::Number(number)) => number.as_u64().or_else(|| number.as_f64().map(|f| f as u64)),
+        Some(Value::Number(number)) => number
+            .as_u64()
+            .or_else(|| number.as_f64().map(|f| f as u64)),
         Some(Value::String(text)) => text.trim().parse().ok(),
         _ => None,
     };
@@ -38,7 +40,10 @@ mod tests {
     use super::*;
 
     fn token(payload: &str) -> String {
-        format!("eyJhbGciOiJIUzI1NiJ9.{}.sig", URL_SAFE_NO_PAD.encode(payload))
+        format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.sig",
+            URL_SAFE_NO_PAD.encode(payload)
+        )
     }
 
     #[test]

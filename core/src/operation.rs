@@ -104,6 +104,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// Documented query parameters (others are still sent when given).
     pub query: &'static [&'static str],
+    /// For multipart operations: the form field of a file part
+    /// (`files[]`, `avatar`, `logo`); file parts without a field get it.
+    pub file_field: &'static str,
 }
 
 impl Operation {
@@ -120,6 +123,7 @@ impl Operation {
             paging: Paging::None,
             idempotent: !matches!(method, Method::Post),
             query: &[],
+            file_field: "",
         }
     }
 
@@ -145,6 +149,11 @@ impl Operation {
 
     pub const fn idempotent(mut self, idempotent: bool) -> Operation {
         self.idempotent = idempotent;
+        self
+    }
+
+    pub const fn file_field(mut self, field: &'static str) -> Operation {
+        self.file_field = field;
         self
     }
 

@@ -168,7 +168,11 @@ fn shape_error(op: &Operation, response: &RawResponse, expected: &str) -> Error 
 }
 
 /// Decodes the items of a raw page as `T`, naming `data[i]` on failure.
-pub(crate) fn typed<T: DeserializeOwned>(op: &Operation, response: &RawResponse, raw: RawPage) -> Result<Page<T>> {
+pub(crate) fn typed<T: DeserializeOwned>(
+    op: &Operation,
+    response: &RawResponse,
+    raw: RawPage,
+) -> Result<Page<T>> {
     let items = raw
         .items
         .into_iter()
@@ -261,13 +265,20 @@ fn advance(cursor: &mut Cursor, page: &RawPage) -> bool {
         Paging::Cursor => match (&page.next_cursor, page.has_next) {
             (_, Some(false)) | (None, _) => false,
             (Some(next), _) => {
-                let same = cursor.query.get("cursor").and_then(Value::as_str) == Some(next.as_str());
-                cursor.query.insert("cursor".to_owned(), Value::String(next.clone()));
+                let same =
+                    cursor.query.get("cursor").and_then(Value::as_str) == Some(next.as_str());
+                cursor
+                    .query
+                    .insert("cursor".to_owned(), Value::String(next.clone()));
                 !same
             }
         },
         Paging::Timestamp => {
-            let oldest = page.items.last().and_then(|item| item.get("timestamp")).cloned();
+            let oldest = page
+                .items
+                .last()
+                .and_then(|item| item.get("timestamp"))
+                .cloned();
             let limit = cursor.query.get("limit").and_then(as_u64);
             match oldest {
                 Some(timestamp) if !timestamp.is_null() => {
@@ -305,7 +316,12 @@ pub(crate) fn items<T: DeserializeOwned + 'static>(
 
 impl Client {
     /// Fetches one page of a list operation, items as JSON.
-    pub async fn page(&self, op_id: &str, path_params: &Value, query: &Value) -> Result<Page<Value>> {
+    pub async fn page(
+        &self,
+        op_id: &str,
+        path_params: &Value,
+        query: &Value,
+    ) -> Result<Page<Value>> {
         let op = crate::client::lookup(op_id)?;
         let response = self.call_raw(op, path_params, query, Body::None).await?;
         let raw = split(op, &response)?;

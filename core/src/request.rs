@@ -30,7 +30,8 @@ pub struct Multipart {
 /// One file of a multipart body.
 #[derive(Clone, Debug)]
 pub struct FilePart {
-    /// The form field name, `files[]` for the files service.
+    /// The form field name; empty takes the operation's file field
+    /// (`files[]` for `files.upload`).
     pub field: String,
     /// The file name as the portal should store it; UTF-8 is sent as is.
     pub filename: String,
@@ -73,13 +74,20 @@ impl Multipart {
         for (name, value) in &self.fields {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             out.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", quote(name)).as_bytes(),
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                    quote(name)
+                )
+                .as_bytes(),
             );
             out.extend_from_slice(value.as_bytes());
             out.extend_from_slice(b"\r\n");
         }
         for file in &self.files {
-            let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+            let content_type = file
+                .content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream");
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             out.extend_from_slice(
                 format!(
@@ -102,20 +110,30 @@ impl Multipart {
 }
 
 fn quote(text: &str) -> String {
-    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A boundary that does not occur in the parts' content.
 fn boundary_for(multipart: &Multipart) -> String {
     loop {
-        let boundary = format!("uspacy-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let boundary = format!(
+            "uspacy-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        );
         let needle = boundary.as_bytes();
         let collides = multipart
             .files
             .iter()
             .map(|file| file.content.as_ref())
             .chain(multipart.fields.iter().map(|(_, value)| value.as_bytes()))
-            .any(|haystack| haystack.windows(needle.len()).any(|window| window == needle));
+            .any(|haystack| {
+                haystack
+                    .windows(needle.len())
+                    .any(|window| window == needle)
+            });
         if !collides {
             return boundary;
         }
@@ -149,7 +167,10 @@ pub(crate) fn prepare(
             .map_err(|()| Error::config(format!("base URL `{base}` cannot have a path")))?;
         segments.pop_if_empty();
         for template in op.path.split('/').filter(|segment| !segment.is_empty()) {
-            match template.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+            match template
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+            {
                 Some(name) => {
                     let value = params.get(name).ok_or_else(|| {
                         Error::config(format!(
@@ -191,7 +212,11 @@ fn path_param_map<'a>(op: &Operation, path_params: &'a Value) -> Result<Map<Stri
             "unknown path parameter `{unknown}` for {} (path {}; expected: {})",
             op.id,
             op.path,
-            if expected.is_empty() { "none".to_owned() } else { expected.join(", ") }
+            if expected.is_empty() {
+                "none".to_owned()
+            } else {
+                expected.join(", ")
+            }
         )));
     }
     Ok(map)
@@ -228,12 +253,30 @@ fn encode_body(op: &Operation, body: &Body) -> Result<Option<(Bytes, String)>> {
                     op.id
                 )));
             }
-            let bytes = serde_json::to_vec(value)
-                .map_err(|error| Error::config(format!("body of {} is not serializable: {error}", op.id)))?;
+            let bytes = serde_json::to_vec(value).map_err(|error| {
+                Error::config(format!("body of {} is not serializable: {error}", op.id))
+            })?;
             Ok(Some((Bytes::from(bytes), "application/json".to_owned())))
         }
         Body::Multipart(multipart) => {
-            let boundary = boundary_for(multipart);
+            if op.body != BodyKind::Multipart {
+                return Err(Error::config(format!(
+                    "{} takes {}, not a multipart body",
+                    op.id,
+                    if op.body == BodyKind::Json {
+                        "a JSON body"
+                    } else {
+                        "no body"
+                    }
+                )));
+            }
+            let mut multipart = multipart.clone();
+            for file in &mut multipart.files {
+                if file.field.is_empty() {
+                    file.field = op.file_field.to_owned();
+                }
+            }
+            let boundary = boundary_for(&multipart);
             Ok(Some(multipart.encode(&boundary)))
         }
     }

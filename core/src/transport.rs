@@ -34,7 +34,13 @@ impl RawResponse {
     /// The error for this non-2xx response to a request of `op` sent to `url`.
     pub(crate) fn into_error(self, op: &Operation, url: &Url) -> Error {
         let retry_after = self.retry_after();
-        Error::from_response(self.status, op.method, redact_url(url), self.body, retry_after)
+        Error::from_response(
+            self.status,
+            op.method,
+            redact_url(url),
+            self.body,
+            retry_after,
+        )
     }
 }
 
@@ -49,11 +55,10 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    let date_ms = date
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_millis() as u64;
-    Some(Duration::from_millis(date_ms.saturating_sub(rt::now_unix_ms())))
+    let date_ms = date.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
+    Some(Duration::from_millis(
+        date_ms.saturating_sub(rt::now_unix_ms()),
+    ))
 }
 
 /// The HTTP client of one SDK client, with its base URL and time limits.
@@ -70,9 +75,12 @@ impl Transport {
         let builder = builder
             .connect_timeout(config.timeouts.connect)
             .user_agent(config.user_agent.clone());
-        let http = builder
-            .build()
-            .map_err(|error| Error::config(format!("could not create the HTTP client: {}", error.without_url())))?;
+        let http = builder.build().map_err(|error| {
+            Error::config(format!(
+                "could not create the HTTP client: {}",
+                error.without_url()
+            ))
+        })?;
         Ok(Transport {
             http,
             base_url,
@@ -111,14 +119,19 @@ impl Transport {
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .timeout(timeout);
         if let Some(token) = bearer {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                Error::config("the access token contains characters that cannot be sent in a header")
-            })?;
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::config(
+                        "the access token contains characters that cannot be sent in a header",
+                    )
+                })?;
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
         }
         if let Some((bytes, content_type)) = &prepared.body {
-            request = request.header(CONTENT_TYPE, content_type.as_str()).body(bytes.clone());
+            request = request
+                .header(CONTENT_TYPE, content_type.as_str())
+                .body(bytes.clone());
         }
 
         let response = request
@@ -131,7 +144,11 @@ impl Transport {
             .bytes()
             .await
             .map_err(|error| transport_error(op, &prepared.url, error))?;
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -194,7 +211,10 @@ mod tests {
     fn retry_after_future_date() {
         let in_ten = std::time::SystemTime::now() + Duration::from_secs(10);
         let wait = parse_retry_after(&httpdate::fmt_http_date(in_ten)).unwrap();
-        assert!(wait <= Duration::from_secs(10) && wait >= Duration::from_secs(8), "{wait:?}");
+        assert!(
+            wait <= Duration::from_secs(10) && wait >= Duration::from_secs(8),
+            "{wait:?}"
+        );
     }
 
     #[test]

@@ -20,20 +20,30 @@ pub struct Auth {
 impl Client {
     /// The auth service (`auth.*`).
     pub fn auth(&self) -> Auth {
-        Auth { client: self.clone() }
+        Auth {
+            client: self.clone(),
+        }
     }
 }
 
 impl Auth {
     async fn tokens(&self, op_id: &'static str, body: Value) -> Result<TokenPair> {
-        let (op, response) = self.client.send_op(op_id, Value::Null, Value::Null, Body::Json(body)).await?;
+        let (op, response) = self
+            .client
+            .send_op(op_id, Value::Null, Value::Null, Body::Json(body))
+            .await?;
         parse_token_response(op, &response, None)
     }
 
     /// `auth.sign_in`: exchanges e-mail and password (and a 2FA code) for a
     /// token pair. The client's own session is not changed; build a client
     /// with [`crate::Credentials::password`] to sign in for its calls.
-    pub async fn sign_in(&self, email: &str, password: &Secret, code: Option<&str>) -> Result<TokenPair> {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &Secret,
+        code: Option<&str>,
+    ) -> Result<TokenPair> {
         let mut body = json!({"email": email, "password": password.expose()});
         if let Some(code) = code {
             body["code"] = Value::from(code);
@@ -56,8 +66,11 @@ impl Auth {
     /// `auth.confirm_email`: confirms an address with the token from the
     /// confirmation e-mail; returns a token pair.
     pub async fn confirm_email(&self, email: &str, token: &Secret) -> Result<TokenPair> {
-        self.tokens("auth.confirm_email", json!({"email": email, "token": token.expose()}))
-            .await
+        self.tokens(
+            "auth.confirm_email",
+            json!({"email": email, "token": token.expose()}),
+        )
+        .await
     }
 
     /// `auth.register`: registers a user invited to portal `domain`.
@@ -80,7 +93,13 @@ impl Auth {
     }
 
     /// `auth.sign_up`: creates an account.
-    pub async fn sign_up(&self, email: &str, password: &Secret, first_name: &str, last_name: &str) -> Result<TokenPair> {
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &Secret,
+        first_name: &str,
+        last_name: &str,
+    ) -> Result<TokenPair> {
         let body = json!({
             "email": email,
             "password": password.expose(),
@@ -94,17 +113,32 @@ impl Auth {
     pub async fn forgot_password(&self, email: &str) -> Result<Value> {
         let (op, response) = self
             .client
-            .send_op("auth.forgot_password", Value::Null, Value::Null, Body::Json(json!({"email": email})))
+            .send_op(
+                "auth.forgot_password",
+                Value::Null,
+                Value::Null,
+                Body::Json(json!({"email": email})),
+            )
             .await?;
         decode::body(op, &response)
     }
 
     /// `auth.reset_password`: sets a new password with the recovery token.
-    pub async fn reset_password(&self, email: &str, password: &Secret, token: &Secret) -> Result<Value> {
+    pub async fn reset_password(
+        &self,
+        email: &str,
+        password: &Secret,
+        token: &Secret,
+    ) -> Result<Value> {
         let body = json!({"email": email, "password": password.expose(), "token": token.expose()});
         let (op, response) = self
             .client
-            .send_op("auth.reset_password", Value::Null, Value::Null, Body::Json(body))
+            .send_op(
+                "auth.reset_password",
+                Value::Null,
+                Value::Null,
+                Body::Json(body),
+            )
             .await?;
         decode::body(op, &response)
     }
@@ -124,11 +158,21 @@ impl Auth {
     }
 
     /// `auth.change_password`: changes the signed-in user's own password.
-    pub async fn change_password(&self, old_password: &Secret, new_password: &Secret) -> Result<Value> {
-        let body = json!({"oldPassword": old_password.expose(), "newPassword": new_password.expose()});
+    pub async fn change_password(
+        &self,
+        old_password: &Secret,
+        new_password: &Secret,
+    ) -> Result<Value> {
+        let body =
+            json!({"oldPassword": old_password.expose(), "newPassword": new_password.expose()});
         let (op, response) = self
             .client
-            .send_op("auth.change_password", Value::Null, Value::Null, Body::Json(body))
+            .send_op(
+                "auth.change_password",
+                Value::Null,
+                Value::Null,
+                Body::Json(body),
+            )
             .await?;
         decode::body(op, &response)
     }
@@ -137,7 +181,12 @@ impl Auth {
     pub async fn check_email(&self, email: &str) -> Result<StatusMessage> {
         let (op, response) = self
             .client
-            .send_op("auth.check_email", Value::Null, json!({"email": email}), Body::None)
+            .send_op(
+                "auth.check_email",
+                Value::Null,
+                json!({"email": email}),
+                Body::None,
+            )
             .await?;
         decode::body(op, &response)
     }

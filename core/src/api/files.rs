@@ -25,7 +25,9 @@ pub struct Totals {
 impl Client {
     /// The files service (`files.*`).
     pub fn files(&self) -> Files {
-        Files { client: self.clone() }
+        Files {
+            client: self.clone(),
+        }
     }
 }
 
@@ -56,20 +58,30 @@ fn entity_query(entity_type: &str, entity_id: &str) -> Value {
 impl Files {
     /// Storage totals.
     pub fn totals(&self) -> Totals {
-        Totals { client: self.client.clone() }
+        Totals {
+            client: self.client.clone(),
+        }
     }
 
     /// `files.list`: the files attached to an entity (`entity_type` such as
     /// `deals`, `task`, `comment`).
     pub async fn list(&self, entity_type: &str, entity_id: &str) -> Result<Page<File>> {
         let query = entity_query(entity_type, entity_id);
-        let (op, response) = self.client.send_op("files.list", Value::Null, query, Body::None).await?;
+        let (op, response) = self
+            .client
+            .send_op("files.list", Value::Null, query, Body::None)
+            .await?;
         page::typed(op, &response, page::split(op, &response)?)
     }
 
     /// `files.upload`: uploads files and attaches them to an entity, as one
     /// multipart request with a `files[]` part per file.
-    pub async fn upload(&self, entity_type: &str, entity_id: &str, files: Vec<UploadFile>) -> Result<Vec<File>> {
+    pub async fn upload(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+        files: Vec<UploadFile>,
+    ) -> Result<Vec<File>> {
         if files.is_empty() {
             return Err(Error::config("files.upload needs at least one file"));
         }
@@ -90,14 +102,22 @@ impl Files {
         };
         let (op, response) = self
             .client
-            .send_op("files.upload", Value::Null, Value::Null, Body::Multipart(multipart))
+            .send_op(
+                "files.upload",
+                Value::Null,
+                Value::Null,
+                Body::Multipart(multipart),
+            )
             .await?;
         decode::data(op, &response)
     }
 
     /// `files.get`: one file record.
     pub async fn get(&self, id: i64) -> Result<File> {
-        let (op, response) = self.client.send_op("files.get", json!({"id": id}), Value::Null, Body::None).await?;
+        let (op, response) = self
+            .client
+            .send_op("files.get", json!({"id": id}), Value::Null, Body::None)
+            .await?;
         decode::data(op, &response)
     }
 
@@ -106,23 +126,40 @@ impl Files {
     pub async fn update(&self, id: &str, changes: &Value) -> Result<File> {
         let (op, response) = self
             .client
-            .send_op("files.update", json!({"id": id}), Value::Null, Body::Json(changes.clone()))
+            .send_op(
+                "files.update",
+                json!({"id": id}),
+                Value::Null,
+                Body::Json(changes.clone()),
+            )
             .await?;
         decode::data(op, &response)
     }
 
     /// `files.delete`.
     pub async fn delete(&self, id: i64) -> Result<()> {
-        self.client.send_op("files.delete", json!({"id": id}), Value::Null, Body::None).await?;
+        self.client
+            .send_op("files.delete", json!({"id": id}), Value::Null, Body::None)
+            .await?;
         Ok(())
     }
 
     /// `files.update_by_entity`: changes every file of an entity.
-    pub async fn update_by_entity(&self, entity_type: &str, entity_id: &str, changes: &Value) -> Result<Value> {
+    pub async fn update_by_entity(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+        changes: &Value,
+    ) -> Result<Value> {
         let query = entity_query(entity_type, entity_id);
         let (op, response) = self
             .client
-            .send_op("files.update_by_entity", Value::Null, query, Body::Json(changes.clone()))
+            .send_op(
+                "files.update_by_entity",
+                Value::Null,
+                query,
+                Body::Json(changes.clone()),
+            )
             .await?;
         decode::body(op, &response)
     }
@@ -130,7 +167,9 @@ impl Files {
     /// `files.delete_by_entity`: deletes every file of an entity.
     pub async fn delete_by_entity(&self, entity_type: &str, entity_id: &str) -> Result<()> {
         let query = entity_query(entity_type, entity_id);
-        self.client.send_op("files.delete_by_entity", Value::Null, query, Body::None).await?;
+        self.client
+            .send_op("files.delete_by_entity", Value::Null, query, Body::None)
+            .await?;
         Ok(())
     }
 }
@@ -140,7 +179,12 @@ impl Totals {
     pub async fn get_size(&self) -> Result<StorageSize> {
         let (op, response) = self
             .client
-            .send_op("files.totals.get_size", Value::Null, Value::Null, Body::None)
+            .send_op(
+                "files.totals.get_size",
+                Value::Null,
+                Value::Null,
+                Body::None,
+            )
             .await?;
         decode::data(op, &response)
     }

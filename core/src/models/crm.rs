@@ -11,27 +11,55 @@ use crate::error::{Error, Result};
 /// top-level keys; they live in [`Item::fields`] and survive a round trip.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Item {
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The responsible user's id.
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub funnel_id: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kanban_stage_id: Option<i64>,
     /// `IN_WORK`, `SUCCESS` or `FAIL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanban_status: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kanban_reason_id: Option<i64>,
     /// Seconds since the Unix epoch.
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Seconds since the Unix epoch.
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Every other key: system fields not named above and custom fields.
     #[serde(flatten)]
@@ -59,14 +87,16 @@ impl Item {
     pub fn money(&self, key: &str) -> Result<Option<Money>> {
         match self.fields.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => serde_json::from_value(value.clone()).map(Some).map_err(|error| {
-                Error::with_kind(
-                    crate::ErrorKind::Decode,
-                    format!("field `{key}` is not a money value {{currency, value}}: {error}"),
-                )
-                .json_path(key.to_owned())
-                .finish()
-            }),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|error| {
+                    Error::with_kind(
+                        crate::ErrorKind::Decode,
+                        format!("field `{key}` is not a money value {{currency, value}}: {error}"),
+                    )
+                    .json_path(key.to_owned())
+                    .finish()
+                }),
         }
     }
 }
@@ -76,15 +106,31 @@ impl Item {
 pub struct ListValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selected: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -100,23 +146,55 @@ pub struct Field {
     /// `string`, `list`, `money`, `entity_reference`, ...
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub required: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub editable: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub show: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hidden: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multiple: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_field: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<ListValue>>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field_section_id: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -125,15 +203,27 @@ pub struct Field {
 /// A sales funnel (pipeline) of deals, leads or a kanban custom entity.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Funnel {
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funnel_code: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stages: Option<Vec<KanbanStage>>,
@@ -144,7 +234,11 @@ pub struct Funnel {
 /// A kanban stage of a funnel.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct KanbanStage {
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -153,11 +247,23 @@ pub struct KanbanStage {
     pub stage_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub system_stage: Option<bool>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub funnel_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<Reason>>,
@@ -168,16 +274,28 @@ pub struct KanbanStage {
 /// A reason for closing an item as won (`SUCCESS`) or lost (`FAIL`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<i64>,
     /// `SUCCESS` or `FAIL`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub reason_type: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub funnel_id: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -196,7 +314,11 @@ pub struct Reasons {
 /// `entity_code` of item paths.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
-    #[serde(default, deserialize_with = "flex::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -206,7 +328,11 @@ pub struct Entity {
     pub table_name: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "flex::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kanban: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -305,7 +431,11 @@ pub struct FilterRule {
 }
 
 impl FilterRule {
-    pub fn new(field: impl Into<String>, operator: impl Into<String>, values: Vec<Value>) -> FilterRule {
+    pub fn new(
+        field: impl Into<String>,
+        operator: impl Into<String>,
+        values: Vec<Value>,
+    ) -> FilterRule {
         FilterRule {
             field: field.into(),
             operator: operator.into(),

@@ -108,7 +108,10 @@ pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
         Some(Value::Number(number)) => Ok(Some(number.to_string())),
-        Some(other) => Err(de::Error::invalid_type(unexpected(&other), &"a string or a number")),
+        Some(other) => Err(de::Error::invalid_type(
+            unexpected(&other),
+            &"a string or a number",
+        )),
     }
 }
 
@@ -175,10 +178,18 @@ impl<'de> Deserialize<'de> for Decimal {
         let text = match &value {
             Value::String(text) => text.clone(),
             Value::Number(number) => number.to_string(),
-            other => return Err(de::Error::invalid_type(unexpected(other), &"a decimal number or string")),
+            other => {
+                return Err(de::Error::invalid_type(
+                    unexpected(other),
+                    &"a decimal number or string",
+                ))
+            }
         };
         Decimal::parse(&text).ok_or_else(|| {
-            de::Error::invalid_value(de::Unexpected::Str(&text), &"a decimal number such as \"12500.50\"")
+            de::Error::invalid_value(
+                de::Unexpected::Str(&text),
+                &"a decimal number such as \"12500.50\"",
+            )
         })
     }
 }

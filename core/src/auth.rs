@@ -39,6 +39,8 @@ struct TokenState {
     refresh: Option<Secret>,
     /// Expiry of `access`, milliseconds since the Unix epoch, when known.
     expires_at_ms: Option<u64>,
+    /// When `access` was issued (or first seen), milliseconds since the epoch.
+    issued_at_ms: u64,
     /// Incremented on every new access token.
     generation: u64,
     /// Set once the session cannot be renewed; returned to every later call.
@@ -73,9 +75,12 @@ impl Session {
             refresh_token,
         } = &credentials
         {
-            state.expires_at_ms = jwt::claims(access_token.expose())
-                .and_then(|claims| claims.exp)
-                .map(|exp| exp.saturating_mul(1000));
+            let claims = jwt::claims(access_token.expose()).unwrap_or_default();
+            state.expires_at_ms = claims.exp.map(|exp| exp.saturating_mul(1000));
+            state.issued_at_ms = claims
+                .iat
+                .map(|iat| iat.saturating_mul(1000))
+                .unwrap_or_else(rt::now_unix_ms);
             state.access = Some(access_token.clone());
             state.refresh = refresh_token.clone();
         }
@@ -127,11 +132,16 @@ impl Session {
         self.renew(transport, seen).await
     }
 
+    /// Whether the access token expires within the skew. The skew is at
+    /// most half the token's lifetime, so a portal that issues short-lived
+    /// tokens does not get a refresh before every call.
     fn expires_soon(&self, state: &TokenState) -> bool {
-        let skew_ms = self.skew.as_millis() as u64;
-        state
-            .expires_at_ms
-            .is_some_and(|expires_at| rt::now_unix_ms().saturating_add(skew_ms) >= expires_at)
+        let Some(expires_at) = state.expires_at_ms else {
+            return false;
+        };
+        let lifetime_ms = expires_at.saturating_sub(state.issued_at_ms);
+        let skew_ms = (self.skew.as_millis() as u64).min(lifetime_ms / 2);
+        rt::now_unix_ms().saturating_add(skew_ms) >= expires_at
     }
 
     /// Replaces the token of generation `seen`. When another call already
@@ -260,6 +270,7 @@ impl Session {
                 state.refresh = pair.refresh_token.clone();
             }
             state.expires_at_ms = pair.expires_at.map(|seconds| seconds.saturating_mul(1000));
+            state.issued_at_ms = rt::now_unix_ms();
             state.generation += 1;
             state.backoff = None;
             Bearer {

@@ -439,12 +439,20 @@ pub(crate) fn lookup(op_id: &str) -> Result<&'static Operation> {
     })
 }
 
-/// Parses a 2xx body as JSON; an empty body is `null`.
+/// Parses a 2xx body as JSON; an empty body is `null`. An operation that
+/// documents no body (`Envelope::Empty`) may answer plain text, which comes
+/// back as a JSON string.
 pub(crate) fn decode_json(op: &Operation, response: &RawResponse) -> Result<Value> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    serde_json::from_slice(&response.body).map_err(|error| {
+    let parsed = serde_json::from_slice(&response.body);
+    if parsed.is_err() && op.envelope == crate::operation::Envelope::Empty {
+        return Ok(Value::String(
+            String::from_utf8_lossy(&response.body).into_owned(),
+        ));
+    }
+    parsed.map_err(|error| {
         Error::with_kind(
             ErrorKind::Decode,
             format!("{} returned a body that is not JSON: {error}", op.id),

@@ -11,6 +11,8 @@ use serde_json::Value;
 pub(crate) struct Claims {
     /// `exp`, seconds since the Unix epoch.
     pub(crate) exp: Option<u64>,
+    /// `iat`, seconds since the Unix epoch.
+    pub(crate) iat: Option<u64>,
     /// `domain`, the portal's host name (`acme.uspacy.ua`).
     pub(crate) domain: Option<String>,
 }
@@ -21,18 +23,20 @@ pub(crate) fn claims(token: &str) -> Option<Claims> {
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let json: Value = serde_json::from_slice(&bytes).ok()?;
 
-    let exp = match json.get("exp") {
+    let seconds = |key: &str| match json.get(key) {
         Some(Value::Number(number)) => number
             .as_u64()
             .or_else(|| number.as_f64().map(|f| f as u64)),
         Some(Value::String(text)) => text.trim().parse().ok(),
         _ => None,
     };
+    let exp = seconds("exp");
+    let iat = seconds("iat");
     let domain = json
         .get("domain")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    Some(Claims { exp, domain })
+    Some(Claims { exp, iat, domain })
 }
 
 #[cfg(test)]

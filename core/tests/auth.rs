@@ -590,3 +590,22 @@ async fn two_clients_share_nothing() {
     me_deals(&first).await.unwrap();
     assert_eq!(second_mock.count("GET", "/crm/v1/entities/deals"), 0);
 }
+
+#[tokio::test]
+async fn short_lived_tokens_not_refreshed_every_call() {
+    let mock = mock_with(uspacy_mock::MockConfig {
+        deals: 10,
+        token_lifetime_secs: 20,
+        ..uspacy_mock::MockConfig::default()
+    })
+    .await;
+    let client = password_client(&mock);
+    for _ in 0..3 {
+        me_deals(&client).await.unwrap();
+    }
+    assert_eq!(
+        mock.count("POST", REFRESH_PATH),
+        0,
+        "a 20 s token is not renewed by the 30 s skew"
+    );
+}

@@ -288,3 +288,21 @@ async fn path_params_are_single_segments() {
     assert_eq!(request.path, "/crm/v1/entities/deals/1%2F..%2F..%2Fx%3Fy=1");
     assert!(request.query.is_none());
 }
+
+#[tokio::test]
+async fn plain_text_answer_to_bodiless_op() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    client.authenticate().await.unwrap();
+    mock.inject(Fault::on("DELETE /crm/v1/entities/deals/5").respond(200, vec![], "OK"));
+    let value = client
+        .call(
+            "crm.items.delete",
+            &json!({"entity_code": "deals", "id": 5}),
+            &Value::Null,
+            Body::None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(value, json!("OK"));
+}

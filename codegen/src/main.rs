@@ -3,6 +3,7 @@
 //! from what the table gives.
 
 mod model;
+mod rust;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,8 +16,8 @@ pub struct Output {
 
 /// Every emitter's outputs. Each binding adds its emitter here.
 fn outputs(root: &model::Namespace) -> Vec<Output> {
-    let outputs = Vec::new();
-    let _ = root;
+    let mut outputs = Vec::new();
+    outputs.extend(rust::outputs(root));
     outputs
 }
 

@@ -11,7 +11,7 @@ async fn main() -> uspacy::Result<()> {
         .credentials(Credentials::password("owner@acme.ua", "secret"))
         .build()?;
 
-    // Path parameters, query and body are JSON; so is the answer.
+    // Path parameters, query and body are JSON, and so is the response.
     let page = client
         .call(
             "crm.items.list",

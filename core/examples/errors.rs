@@ -1,6 +1,6 @@
 // core/examples/errors.rs: one call that fails, and how to branch on the
-// error's kind. Nothing listens on 127.0.0.1:9, so the call fails with
-// ErrorKind::Network.
+// error's kind. Port 9 (discard) of the loopback address usually has no
+// listener, so the call fails with ErrorKind::Network.
 use uspacy::models::crm::ListQuery;
 use uspacy::{Client, Credentials, ErrorKind, RetryPolicy};
 

@@ -21,7 +21,7 @@ async fn main() -> uspacy::Result<()> {
     let deals: Vec<Item> = client
         .crm()
         .items()
-        .stream("deals", &ListQuery::page(1, 100))?
+        .iter("deals", &ListQuery::page(1, 100))?
         .try_collect()
         .await?;
     println!("{} deals", deals.len());

@@ -37,7 +37,9 @@ Portal (one of):
                         (USPACY_BASE_URL wins when both are set)
 
 Credentials (the first complete kind is used):
-  USPACY_EMAIL and USPACY_PASSWORD            a user's e-mail and password
+  USPACY_EMAIL and USPACY_PASSWORD            a user's e-mail and password, plus
+                                              USPACY_TWO_FACTOR_CODE when the account
+                                              has two-factor authentication
   USPACY_CLIENT_ID and USPACY_CLIENT_SECRET   a marketplace app's id and secret
   USPACY_WEBHOOK_URL                          an incoming-webhook URL; it names the
                                               portal, so no portal variable is needed
@@ -60,7 +62,7 @@ enum Failure {
     Usage(String),
     /// An SDK call failed during `step`.
     Call { step: String, error: Error },
-    /// The portal answered, but not as expected.
+    /// The portal responded, but not as expected.
     Check(String),
 }
 
@@ -90,11 +92,11 @@ fn failed(step: impl Into<String>) -> impl FnOnce(Error) -> Failure {
     move |error| Failure::Call { step, error }
 }
 
-/// What the environment and the arguments ask for.
+/// Settings read from the environment and the arguments.
 struct Settings {
     portal: Portal,
     credentials: Credentials,
-    /// How the credentials are described in the output, without secrets.
+    /// Description of the credentials for the output, without secrets.
     credentials_label: String,
     /// `--write` was passed.
     write_requested: bool,
@@ -180,7 +182,7 @@ async fn run() -> Result<(), Failure> {
 
     if write {
         let contact_id = create_contact(&client).await?;
-        let deal = create_deal(&client, &funnel, contact_id).await?;
+        let deal = create_deal(&client, &funnel, &stages, contact_id).await?;
         move_deal(&client, &deal, &stages).await?;
     } else {
         println!("skipped creating a contact and a deal and moving the deal: read-only");
@@ -244,10 +246,16 @@ fn read_settings(write_requested: bool) -> Result<Settings, Failure> {
     let webhook = var("USPACY_WEBHOOK_URL")?;
 
     let (credentials, credentials_label) = match (password, app, webhook) {
-        (Some((email, password)), _, _) => (
-            Credentials::password(email.clone(), password),
-            format!("e-mail and password of {email}"),
-        ),
+        (Some((email, password)), _, _) => match var("USPACY_TWO_FACTOR_CODE")? {
+            Some(code) => (
+                Credentials::password_with_code(email.clone(), password, code),
+                format!("e-mail, password and two-factor code of {email}"),
+            ),
+            None => (
+                Credentials::password(email.clone(), password),
+                format!("e-mail and password of {email}"),
+            ),
+        },
         (None, Some((client_id, secret)), _) => (
             Credentials::app(client_id.clone(), secret),
             format!("app client id {client_id}"),
@@ -288,7 +296,7 @@ fn read_settings(write_requested: bool) -> Result<Settings, Failure> {
     })
 }
 
-/// Whether `url`'s host is `localhost` or a loopback IP address.
+/// Returns whether `url`'s host is `localhost` or a loopback IP address.
 fn is_loopback_url(url: &str) -> bool {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
@@ -345,8 +353,8 @@ async fn first_deal_funnel(client: &Client) -> Result<Funnel, Failure> {
     Ok(funnel)
 }
 
-/// The funnel's stages in board order. Portals that do not embed them in
-/// the funnel list are asked with `crm.kanban_stages.list`.
+/// Returns the funnel's stages in board order. For portals that do not
+/// embed them in the funnel list, it calls `crm.kanban_stages.list`.
 async fn stages_of(client: &Client, funnel: &Funnel) -> Result<Vec<KanbanStage>, Failure> {
     let started = Instant::now();
     let funnel_id = id_of(funnel.id, "the first deal funnel")?;
@@ -356,7 +364,7 @@ async fn stages_of(client: &Client, funnel: &Funnel) -> Result<Vec<KanbanStage>,
             let stages = client
                 .crm()
                 .kanban_stages()
-                .list("deals", Some(funnel_id))
+                .list("deals", &json!({ "funnel_id": funnel_id }))
                 .await
                 .map_err(failed("listing the funnel's stages"))?;
             (stages, "with crm.kanban_stages.list")
@@ -375,7 +383,7 @@ async fn stages_of(client: &Client, funnel: &Funnel) -> Result<Vec<KanbanStage>,
     Ok(stages)
 }
 
-/// Whether a stage closes the item (won or lost). Such stages need a reason,
+/// Returns whether a stage closes the item (won or lost). Such stages need a reason,
 /// so the example never moves a deal there.
 fn is_closing_stage(stage: &KanbanStage) -> bool {
     stage.system_stage == Some(true)
@@ -410,7 +418,12 @@ async fn create_contact(client: &Client) -> Result<i64, Failure> {
     Ok(contact_id)
 }
 
-async fn create_deal(client: &Client, funnel: &Funnel, contact_id: i64) -> Result<Item, Failure> {
+async fn create_deal(
+    client: &Client,
+    funnel: &Funnel,
+    stages: &[KanbanStage],
+    contact_id: i64,
+) -> Result<Item, Failure> {
     let started = Instant::now();
     let deal = Item {
         funnel_id: funnel.id,
@@ -433,9 +446,7 @@ async fn create_deal(client: &Client, funnel: &Funnel, contact_id: i64) -> Resul
         Some(money) => format!("{} {}", money.value, money.currency),
         None => "no amount".to_owned(),
     };
-    let stage = created
-        .kanban_stage_id
-        .map_or_else(|| "no stage".to_owned(), |id| format!("stage {id}"));
+    let stage = stage_label(stages, created.kanban_stage_id);
     println!(
         "created deal {deal_id} {} for contact {contact_id} in funnel {}, {stage}, {amount}, in {}",
         quoted(&created.title),
@@ -472,7 +483,7 @@ async fn move_deal(client: &Client, deal: &Item, stages: &[KanbanStage]) -> Resu
     client
         .crm()
         .kanban_stages()
-        .r#move("deals", deal_id, target_id, None)
+        .r#move("deals", deal_id, target_id, &json!({ "reason_id": null }))
         .await
         .map_err(failed("moving the deal"))?;
     let moved = client
@@ -488,9 +499,9 @@ async fn move_deal(client: &Client, deal: &Item, stages: &[KanbanStage]) -> Resu
         )));
     }
     println!(
-        "moved deal {deal_id} from stage {} to stage {target_id} {} in {} (checked by reading the deal back)",
-        deal.kanban_stage_id.map_or_else(|| "?".to_owned(), |id| id.to_string()),
-        quoted(&target.title),
+        "moved deal {deal_id} from {} to {} in {} (checked by reading the deal back)",
+        stage_label(stages, deal.kanban_stage_id),
+        stage_label(stages, Some(target_id)),
         format_elapsed(started.elapsed())
     );
     Ok(())
@@ -511,7 +522,7 @@ async fn count_deals(client: &Client, local: bool) -> Result<(), Failure> {
     let deals = client
         .crm()
         .items()
-        .stream("deals", &ListQuery::page(1, PAGE_SIZE))
+        .iter("deals", &ListQuery::page(1, PAGE_SIZE))
         .map_err(failed("listing the deals"))?;
     let count = deals
         .try_fold(0u64, |count, _deal| async move { Ok(count + 1) })
@@ -538,9 +549,21 @@ async fn count_deals(client: &Client, local: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The id of a record the portal returned, or a failure naming the record.
+/// Returns the id of a record the portal returned, or a failure naming the record.
 fn id_of(id: Option<i64>, what: &str) -> Result<i64, Failure> {
     id.ok_or_else(|| Failure::Check(format!("{what} has no id in the portal's answer")))
+}
+
+/// Formats a stage as `stage 2 "Кваліфікація"`, or as `stage 2` when it is
+/// missing from `stages`.
+fn stage_label(stages: &[KanbanStage], stage_id: Option<i64>) -> String {
+    let Some(id) = stage_id else {
+        return "no stage".to_owned();
+    };
+    match stages.iter().find(|stage| stage.id == Some(id)) {
+        Some(stage) => format!("stage {id} {}", quoted(&stage.title)),
+        None => format!("stage {id}"),
+    }
 }
 
 fn quoted(title: &Option<String>) -> String {

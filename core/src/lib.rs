@@ -60,7 +60,6 @@ mod rt;
 mod secret;
 mod transport;
 
-pub use api::files::UploadFile;
 pub use client::{Client, ClientBuilder};
 pub use config::{Credentials, RetryPolicy, Timeouts, TokenHook, TokenPair};
 pub use error::{Error, ErrorKind, Result};

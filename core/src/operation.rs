@@ -107,6 +107,10 @@ pub struct Operation {
     /// For multipart operations: the form field of a file part
     /// (`files[]`, `avatar`, `logo`); file parts without a field get it.
     pub file_field: &'static str,
+    /// The model of the result: a name from `uspacy::models` (`Item`), the
+    /// same with `[]` for a list inside `{data}`, or `Value` when the
+    /// shape is unknown. For paged and array envelopes it names the item.
+    pub returns: &'static str,
 }
 
 impl Operation {
@@ -124,6 +128,7 @@ impl Operation {
             idempotent: !matches!(method, Method::Post),
             query: &[],
             file_field: "",
+            returns: "Value",
         }
     }
 
@@ -154,6 +159,11 @@ impl Operation {
 
     pub const fn file_field(mut self, field: &'static str) -> Operation {
         self.file_field = field;
+        self
+    }
+
+    pub const fn returns(mut self, model: &'static str) -> Operation {
+        self.returns = model;
         self
     }
 

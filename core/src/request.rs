@@ -47,7 +47,13 @@ impl Multipart {
         self
     }
 
-    /// Adds a file part.
+    /// Adds a file part under the operation's own file field (`files[]`
+    /// for `files.upload`, `avatar` for `users.upload_avatar`).
+    pub fn attach(self, filename: impl Into<String>, content: impl Into<Bytes>) -> Multipart {
+        self.file("", filename, content)
+    }
+
+    /// Adds a file part under form field `field`.
     pub fn file(
         mut self,
         field: impl Into<String>,

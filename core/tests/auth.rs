@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use futures::future::join_all;
 use serde_json::{json, Value};
-use uspacy::{Body, Client, Credentials, ErrorKind, Secret};
+use uspacy::{Body, Client, Credentials, ErrorKind};
 use uspacy_mock::Fault;
 
 async fn me_deals(client: &Client) -> uspacy::Result<Value> {
@@ -446,7 +446,7 @@ async fn sign_in_never_refreshes() {
     let (client, _) = token_client(&mock, 3600);
     let error = client
         .auth()
-        .sign_in(&mock.credentials().email, &Secret::new("wrong"), None)
+        .sign_in(&json!({"email": mock.credentials().email, "password": "wrong"}))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unauthorized);
@@ -460,7 +460,7 @@ async fn typed_sign_in_returns_pair() {
     let demo = mock.credentials();
     let pair = client
         .auth()
-        .sign_in(&demo.email, &Secret::new(demo.password), None)
+        .sign_in(&json!({"email": demo.email, "password": demo.password}))
         .await
         .unwrap();
     assert!(pair.refresh_token.is_some());

@@ -134,7 +134,7 @@ async fn stream_all_deals() {
     let deals: Vec<Item> = client
         .crm()
         .items()
-        .stream("deals", &ListQuery::page(1, 100))
+        .iter("deals", &ListQuery::page(1, 100))
         .unwrap()
         .try_collect()
         .await
@@ -194,7 +194,7 @@ async fn funnels_stages_and_move_with_reason() {
     let funnel_id = funnel.id.unwrap();
     let stages = crm
         .kanban_stages()
-        .list("deals", Some(funnel_id))
+        .list("deals", &json!({"funnel_id": funnel_id}))
         .await
         .unwrap();
     assert!(stages
@@ -219,7 +219,12 @@ async fn funnels_stages_and_move_with_reason() {
         .await
         .unwrap();
     crm.kanban_stages()
-        .r#move("deals", deal.id.unwrap(), won.id.unwrap(), Some(reason_id))
+        .r#move(
+            "deals",
+            deal.id.unwrap(),
+            won.id.unwrap(),
+            &json!({"reason_id": reason_id}),
+        )
         .await
         .unwrap();
 
@@ -312,7 +317,7 @@ async fn entity_aliases_hit_fixed_paths() {
 async fn custom_entity_items() {
     let mock = mock().await;
     let client = password_client(&mock);
-    let entities = client.crm().entities().list(false).await.unwrap();
+    let entities = client.crm().entities().list(&json!({})).await.unwrap();
     let custom = entities
         .items
         .iter()

@@ -164,7 +164,7 @@ async fn wrong_type_names_json_path() {
     let error = client
         .crm()
         .items()
-        .list("deals", &Default::default())
+        .list("deals", &uspacy::models::ListQuery::default())
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);

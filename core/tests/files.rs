@@ -3,8 +3,9 @@
 mod common;
 
 use common::*;
+use serde_json::json;
 use uspacy::models::crm::Item;
-use uspacy::UploadFile;
+use uspacy::Multipart;
 
 #[tokio::test]
 async fn cyrillic_filename_round_trip() {
@@ -21,9 +22,10 @@ async fn cyrillic_filename_round_trip() {
     let uploaded = client
         .files()
         .upload(
-            "deals",
-            &entity_id,
-            vec![UploadFile::new("Договір №5.pdf", b"%PDF-1.4 test".to_vec())],
+            Multipart::default()
+                .text("entityType", "deals")
+                .text("entityId", entity_id.clone())
+                .attach("Договір №5.pdf", b"%PDF-1.4 test".to_vec()),
         )
         .await
         .unwrap();
@@ -51,7 +53,11 @@ async fn cyrillic_filename_round_trip() {
     let fetched = client.files().get(uploaded[0].id.unwrap()).await.unwrap();
     assert_eq!(fetched.original_filename.as_deref(), Some("Договір №5.pdf"));
 
-    let listed = client.files().list("deals", &entity_id).await.unwrap();
+    let listed = client
+        .files()
+        .list(&json!({"entityType": "deals", "entityId": entity_id}))
+        .await
+        .unwrap();
     assert_eq!(listed.items.len(), 1);
 }
 
@@ -59,11 +65,12 @@ async fn cyrillic_filename_round_trip() {
 async fn several_files_and_delete() {
     let mock = mock().await;
     let client = password_client(&mock);
-    let files = vec![
-        UploadFile::new("рахунок \"1\".txt", b"one".to_vec()),
-        UploadFile::new("акт.txt", b"two".to_vec()),
-    ];
-    let uploaded = client.files().upload("deals", "7", files).await.unwrap();
+    let files = Multipart::default()
+        .text("entityType", "deals")
+        .text("entityId", "7")
+        .attach("рахунок \"1\".txt", b"one".to_vec())
+        .attach("акт.txt", b"two".to_vec());
+    let uploaded = client.files().upload(files).await.unwrap();
     assert_eq!(uploaded.len(), 2);
     assert_eq!(uploaded[1].original_filename.as_deref(), Some("акт.txt"));
 
@@ -72,30 +79,30 @@ async fn several_files_and_delete() {
         .delete(uploaded[0].id.unwrap())
         .await
         .unwrap();
-    let left = client.files().list("deals", "7").await.unwrap();
+    let entity = json!({"entityType": "deals", "entityId": "7"});
+    let left = client.files().list(&entity).await.unwrap();
     assert_eq!(left.items.len(), 1);
 
-    client.files().delete_by_entity("deals", "7").await.unwrap();
-    assert!(client
-        .files()
-        .list("deals", "7")
-        .await
-        .unwrap()
-        .items
-        .is_empty());
+    client.files().delete_by_entity(&entity).await.unwrap();
+    assert!(client.files().list(&entity).await.unwrap().items.is_empty());
 
     let totals = client.files().totals().get_size().await.unwrap();
     assert!(totals.limit.is_some());
 }
 
 #[tokio::test]
-async fn upload_needs_a_file() {
+async fn upload_without_file_rejected() {
     let mock = mock().await;
     let client = password_client(&mock);
     let error = client
         .files()
-        .upload("deals", "1", vec![])
+        .upload(Multipart::default().text("entityType", "deals"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), uspacy::ErrorKind::Config);
+    assert_eq!(error.kind(), uspacy::ErrorKind::Validation);
+    assert!(
+        error.field_errors().contains_key("files"),
+        "{:?}",
+        error.field_errors()
+    );
 }

@@ -216,3 +216,168 @@ impl Money {
         })
     }
 }
+
+/// A type read leniently from whatever JSON form the server uses for it.
+/// Implemented for integers, booleans, strings, decimals, money, JSON
+/// values, vectors of lenient types and every model declared with
+/// [`crate::model!`].
+pub trait Lenient: Sized {
+    /// Reads `value`; the error says what was expected and what was found.
+    fn from_json(value: Value) -> Result<Self, String>;
+}
+
+fn describe(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}
+
+impl Lenient for i64 {
+    fn from_json(value: Value) -> Result<i64, String> {
+        let parsed = match &value {
+            Value::Number(number) => number.as_i64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            }),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        };
+        parsed.ok_or_else(|| {
+            format!(
+                "expected an integer or a string of digits, found {}",
+                describe(&value)
+            )
+        })
+    }
+}
+
+impl Lenient for f64 {
+    fn from_json(value: Value) -> Result<f64, String> {
+        let parsed = match &value {
+            Value::Number(number) => number.as_f64(),
+            Value::String(text) => text.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+            _ => None,
+        };
+        parsed.ok_or_else(|| format!("expected a number, found {}", describe(&value)))
+    }
+}
+
+impl Lenient for bool {
+    fn from_json(value: Value) -> Result<bool, String> {
+        bool_from_value(&value).ok_or_else(|| {
+            format!(
+                "expected a boolean, 0/1 or \"0\"/\"1\", found {}",
+                describe(&value)
+            )
+        })
+    }
+}
+
+impl Lenient for String {
+    fn from_json(value: Value) -> Result<String, String> {
+        match value {
+            Value::String(text) => Ok(text),
+            Value::Number(number) => Ok(number.to_string()),
+            other => Err(format!("expected a string, found {}", describe(&other))),
+        }
+    }
+}
+
+impl Lenient for Value {
+    fn from_json(value: Value) -> Result<Value, String> {
+        Ok(value)
+    }
+}
+
+impl Lenient for serde_json::Map<String, Value> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(format!("expected an object, found {}", describe(&other))),
+        }
+    }
+}
+
+impl Lenient for Decimal {
+    fn from_json(value: Value) -> Result<Decimal, String> {
+        serde_json::from_value(value).map_err(|error| error.to_string())
+    }
+}
+
+impl Lenient for Money {
+    fn from_json(value: Value) -> Result<Money, String> {
+        serde_json::from_value(value).map_err(|error| error.to_string())
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn from_json(value: Value) -> Result<Vec<T>, String> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    T::from_json(item).map_err(|error| format!("[{index}]: {error}"))
+                })
+                .collect(),
+            other => Err(format!("expected an array, found {}", describe(&other))),
+        }
+    }
+}
+
+/// `deserialize_with` for every model field: `null` and a missing key are
+/// `None`; anything else goes through [`Lenient`].
+pub fn option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient,
+{
+    match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::from_json(value).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// Declares a model: every field optional, read through [`Lenient`] and
+/// skipped when `None`, plus an `extra` map that keeps every other key.
+#[macro_export]
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$field_meta:meta])*
+                $field:ident : $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        $(#[$meta])*
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(
+                    default,
+                    deserialize_with = "crate::models::flex::option",
+                    skip_serializing_if = "Option::is_none"
+                )]
+                pub $field: Option<$ty>,
+            )*
+            /// Every key not named above, kept as sent so updates built
+            /// from a fetched value send it back unchanged.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl $crate::models::flex::Lenient for $name {
+            fn from_json(value: serde_json::Value) -> Result<Self, String> {
+                serde_json::from_value(value).map_err(|error| error.to_string())
+            }
+        }
+    };
+}

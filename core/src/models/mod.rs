@@ -7,7 +7,21 @@
 
 pub mod auth;
 pub mod crm;
+pub mod crm_catalog;
 pub mod files;
 pub mod flex;
+pub mod services;
+pub mod tasks;
+pub mod users;
 
+pub use auth::StatusMessage;
+pub use crm::{
+    Entity, Field, Filter, FilterRule, Funnel, Item, KanbanStage, ListQuery, ListValue, Reason,
+    Reasons,
+};
+pub use crm_catalog::*;
+pub use files::{File, StorageSize};
 pub use flex::{Decimal, Money};
+pub use services::*;
+pub use tasks::*;
+pub use users::*;

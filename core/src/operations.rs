@@ -23,6 +23,8 @@ pub static OPERATIONS: &[Operation] = &[
         .auth(AuthMode::None)
         .body(BodyKind::Json)
         .returns("TokenPair"),
+    // NOTE: the JS SDK sends the refresh token as bearer (done here); Go and PHP send the access
+    // token.
     Operation::new("auth.refresh_token", Post, "/auth/v1/auth/refresh_token")
         .auth(AuthMode::RefreshToken)
         .returns("TokenPair"),
@@ -144,6 +146,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/company/v1/users/me/twofa_status",
     )
     .returns("TwoFactorStatus"),
+    // NOTE: the confirming second step is in no SDK; its request fields are unknown.
     Operation::new(
         "users.me.enable_two_factor",
         Patch,
@@ -156,6 +159,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/company/v1/users/me/twofa_disable",
     )
     .returns("StatusMessage"),
+    // NOTE: query names disagree: JS sends email/firstName/lastName, PHP sends search/page/list.
     Operation::new("users.search", Get, "/company/v1/users/search")
         .envelope(Envelope::Paginated)
         .paging(Paging::PageList)
@@ -392,6 +396,7 @@ pub static OPERATIONS: &[Operation] = &[
         .paging(Paging::PageList)
         .query(&["page", "list", "group_id"])
         .returns("Post"),
+    // NOTE: JS sends JSON (done here); Go and PHP send a form-urlencoded body.
     Operation::new("newsfeed.posts.create", Post, "/newsfeed/v1/posts")
         .body(BodyKind::Json)
         .returns("Post"),
@@ -532,6 +537,7 @@ pub static OPERATIONS: &[Operation] = &[
         .paging(Paging::PageList)
         .query(&["entityType", "entityId"])
         .returns("File"),
+    // NOTE: Go names every file part files[] (done here); PHP numbers them files[0], files[1].
     Operation::new("files.upload", Post, "/files/v1/files")
         .body(BodyKind::Multipart)
         .file_field("files[]")
@@ -595,6 +601,7 @@ pub static OPERATIONS: &[Operation] = &[
         .paging(Paging::PageList)
         .query(&["page", "list", "userId", "q"])
         .returns("Group"),
+    // NOTE: JS sends multipart (done here, for the logo); Go and PHP send form-urlencoded.
     Operation::new("groups.create", Post, "/groups/v1/groups")
         .body(BodyKind::Multipart)
         .file_field("logo")
@@ -1104,6 +1111,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("crm.products.create", Post, "/crm/v1/static/products")
         .body(BodyKind::Json)
         .returns("Product"),
+    // NOTE: Go reads a {data: [...]} envelope here; JS and PHP leave it untyped.
     Operation::new(
         "crm.products.get",
         Get,
@@ -1205,6 +1213,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .returns("DocumentTemplate"),
+    // NOTE: the reference lists PATCH without an id; JS and PHP add /{id} (done here).
     Operation::new(
         "crm.document_templates.update",
         Patch,
@@ -1228,15 +1237,19 @@ pub static OPERATIONS: &[Operation] = &[
     .paging(Paging::PageList)
     .query(&["page", "list", "binding_entities", "search"])
     .returns("TemplateField[]"),
+    // NOTE: only the reference names it; parameters and response are unknown.
     Operation::new(
         "crm.document_template_fields.filter_entities",
         Get,
         "/crm/v1/documents/templates/fields/filter-entities",
     ),
+    // NOTE: only the reference names it; parameters and response shape are unverified.
     Operation::new("crm.documents.list", Get, "/crm/v1/documents").query(&["page", "list"]),
+    // NOTE: only the reference names it; the body is unverified.
     Operation::new("crm.documents.create", Post, "/crm/v1/documents")
         .body(BodyKind::Json)
         .returns("Document"),
+    // NOTE: only the reference names it; the body is unverified.
     Operation::new(
         "crm.documents.update",
         Patch,
@@ -1244,17 +1257,20 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .returns("Document"),
+    // NOTE: only the reference names it; the response shape is unverified.
     Operation::new(
         "crm.document_fields.list",
         Get,
         "/crm/v1/documents/{document_id}/fields",
     ),
+    // NOTE: only the reference names it; the body is unverified.
     Operation::new(
         "crm.document_fields.update",
         Patch,
         "/crm/v1/documents/{document_id}/fields",
     )
     .body(BodyKind::Json),
+    // NOTE: bare array or {data} is unverified; both decode.
     Operation::new(
         "crm.requisites.regions.list",
         Get,
@@ -1271,6 +1287,7 @@ pub static OPERATIONS: &[Operation] = &[
     .paging(Paging::PageList)
     .query(&["page", "list"])
     .returns("RequisiteTemplate[]"),
+    // NOTE: body keys beyond name and fields are unverified.
     Operation::new(
         "crm.requisites.templates.create",
         Post,
@@ -1352,6 +1369,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .returns("BankRequisite"),
+    // NOTE: only the reference names it; whether it takes ids is unverified.
     Operation::new(
         "crm.requisites.bank_requisites.bulk_delete",
         Delete,
@@ -1376,6 +1394,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("search.query", Get, "/search/v1/search")
         .envelope(Envelope::Data)
         .query(&["q"]),
+    // NOTE: no public client uses it; the multipart field names are unverified.
     Operation::new("file_import.upload_csv", Post, "/fileimport/v1/csv-import")
         .body(BodyKind::Multipart)
         .file_field("file"),
@@ -1457,6 +1476,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("email.folders.list", Get, "/email/v1/folders")
         .envelope(Envelope::Data)
         .returns("Folder[]"),
+    // NOTE: the minimal body (email_id, folder_name) is assumed; Go posts a whole folder.
     Operation::new("email.folders.create", Post, "/email/v1/folders")
         .body(BodyKind::Json)
         .returns("Folder"),
@@ -1573,16 +1593,20 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("activities.create", Post, "/activities/v1/activities")
         .body(BodyKind::Json)
         .returns("Activity"),
+    // NOTE: JS uses /activities/v1/activities (done here); PHP and Go use /activities/v1/entities.
     Operation::new("activities.get", Get, "/activities/v1/activities/{id}").returns("Activity"),
+    // NOTE: JS uses /activities/v1/activities (done here); PHP and Go use /activities/v1/entities.
     Operation::new("activities.update", Patch, "/activities/v1/activities/{id}")
         .body(BodyKind::Json)
         .returns("Activity"),
+    // NOTE: JS uses /activities/v1/activities (done here); PHP and Go use /activities/v1/entities.
     Operation::new(
         "activities.delete",
         Delete,
         "/activities/v1/activities/{id}",
     )
     .envelope(Envelope::Empty),
+    // NOTE: JS uses /activities/v1/activities (done here); PHP and Go use /activities/v1/entities.
     Operation::new(
         "activities.bulk_delete",
         Delete,
@@ -1626,12 +1650,15 @@ pub static OPERATIONS: &[Operation] = &[
             "limit",
         ])
         .returns("Chat[]"),
+    // NOTE: the set of required fields is unverified.
     Operation::new("messenger.chats.create", Post, "/messenger/v1/chats")
         .body(BodyKind::Json)
         .returns("Chat"),
+    // NOTE: PATCH on the collection with the id in the body is presumed; the body is unverified.
     Operation::new("messenger.chats.update", Patch, "/messenger/v1/chats")
         .body(BodyKind::Json)
         .returns("Chat"),
+    // NOTE: the query names (type, value) are unverified.
     Operation::new(
         "messenger.chats.find_by_meta",
         Get,
@@ -1639,6 +1666,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .query(&["type", "value"])
     .returns("Chat"),
+    // NOTE: the query names (type, value) are unverified.
     Operation::new(
         "messenger.chats.find_all_by_meta",
         Get,
@@ -1650,6 +1678,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("messenger.chats.get", Get, "/messenger/v1/chats/{id}").returns("Chat"),
     Operation::new("messenger.chats.delete", Delete, "/messenger/v1/chats/{id}")
         .envelope(Envelope::Empty),
+    // NOTE: the body key is unverified.
     Operation::new(
         "messenger.chats.add_members",
         Post,
@@ -1657,6 +1686,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .returns("Chat"),
+    // NOTE: the body key is unverified.
     Operation::new(
         "messenger.chats.remove_members",
         Delete,
@@ -1670,6 +1700,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/messenger/v1/chats/{id}/leave",
     )
     .envelope(Envelope::Empty),
+    // NOTE: the body is unverified.
     Operation::new(
         "messenger.chats.set_active",
         Post,
@@ -1684,6 +1715,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/messenger/v1/chats/{id}/unpin",
     )
     .returns("Chat"),
+    // NOTE: the body is unverified.
     Operation::new(
         "messenger.chats.mute",
         Post,
@@ -1754,6 +1786,7 @@ pub static OPERATIONS: &[Operation] = &[
         Post,
         "/messenger/v1/messages/{id}/unpin",
     ),
+    // NOTE: the body is unverified.
     Operation::new(
         "messenger.messages.bulk_delete",
         Delete,
@@ -1807,18 +1840,21 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .returns("ExternalLine"),
+    // NOTE: only the reference names it; body and response are unverified.
     Operation::new(
         "messenger.telephony.start_call",
         Post,
         "/messenger/v1/telephony/call/start",
     )
     .body(BodyKind::Json),
+    // NOTE: only the reference names it; body and response are unverified.
     Operation::new(
         "messenger.telephony.end_call",
         Post,
         "/messenger/v1/telephony/call/end",
     )
     .body(BodyKind::Json),
+    // NOTE: the query parameters are unverified.
     Operation::new(
         "messenger.search.messages",
         Get,

@@ -35,7 +35,7 @@ struct Inner {
 enum AuthState {
     /// No credentials: only operations without auth can be called.
     Anonymous,
-    Session(Session),
+    Session(Box<Session>),
     /// Requests go to the webhook base without a bearer token.
     Webhook,
 }
@@ -116,9 +116,12 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client; nothing is sent yet.
+    // On wasm32 the token hook may hold JavaScript values, so the client is
+    // not `Send`; it is single-threaded there and `Arc` only shares it.
     ///
     /// Fails with a configuration error when the portal address is missing
     /// or invalid, or the webhook URL is malformed.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client> {
         let ClientBuilder {
             mut config,
@@ -146,7 +149,7 @@ impl ClientBuilder {
                 };
                 let session =
                     Session::new(credentials, config.token_hook.clone(), config.refresh_skew);
-                (base, AuthState::Session(session))
+                (base, AuthState::Session(Box::new(session)))
             }
             None => {
                 let base = explicit_base.ok_or_else(|| {

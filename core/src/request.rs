@@ -200,7 +200,7 @@ pub(crate) fn prepare(
     Ok(Prepared { url, body })
 }
 
-fn path_param_map<'a>(op: &Operation, path_params: &'a Value) -> Result<Map<String, Value>> {
+fn path_param_map(op: &Operation, path_params: &Value) -> Result<Map<String, Value>> {
     let map = match path_params {
         Value::Null => Map::new(),
         Value::Object(map) => map.clone(),

@@ -1,7 +1,9 @@
 //! The shape of one API operation: the data every request, typed method,
 //! binding and mock route is derived from.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// HTTP method of an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -182,5 +184,12 @@ impl Operation {
 
 /// Looks an operation up by its id; `None` when no operation has that id.
 pub fn find(id: &str) -> Option<&'static Operation> {
-    crate::operations::OPERATIONS.iter().find(|op| op.id == id)
+    static INDEX: OnceLock<HashMap<&'static str, &'static Operation>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        crate::operations::OPERATIONS
+            .iter()
+            .map(|op| (op.id, op))
+            .collect()
+    });
+    index.get(id).copied()
 }

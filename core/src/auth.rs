@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::config::{Credentials, TokenHook, TokenPair};
+use crate::config::{strip_bearer, Config, Credentials, RefreshLock, TokenHook, TokenPair};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwt;
 use crate::operation::{self, Operation};
@@ -60,15 +60,12 @@ pub(crate) struct Session {
     state: Mutex<TokenState>,
     gate: futures::lock::Mutex<()>,
     hook: Option<Arc<dyn TokenHook>>,
+    refresh_lock: Option<Arc<dyn RefreshLock>>,
     skew: Duration,
 }
 
 impl Session {
-    pub(crate) fn new(
-        credentials: Credentials,
-        hook: Option<Arc<dyn TokenHook>>,
-        skew: Duration,
-    ) -> Session {
+    pub(crate) fn new(credentials: Credentials, config: &Config) -> Session {
         let mut state = TokenState::default();
         if let Credentials::Tokens {
             access_token,
@@ -88,8 +85,9 @@ impl Session {
             credentials,
             state: Mutex::new(state),
             gate: futures::lock::Mutex::new(()),
-            hook,
-            skew,
+            hook: config.token_hook.clone(),
+            refresh_lock: config.refresh_lock.clone(),
+            skew: config.refresh_skew,
         }
     }
 
@@ -129,7 +127,7 @@ impl Session {
                 _ => state.generation,
             }
         };
-        self.renew(transport, seen).await
+        self.renew(transport, seen, false).await
     }
 
     /// Whether the access token expires within the skew. The skew is at
@@ -144,10 +142,21 @@ impl Session {
         rt::now_unix_ms().saturating_add(skew_ms) >= expires_at
     }
 
-    /// Replaces the token of generation `seen`. When another call already
-    /// replaced it, returns the newer token without any request.
-    pub(crate) async fn renew(&self, transport: &Transport, seen: u64) -> Result<Bearer> {
+    /// Replaces the token of generation `seen`, which expired or, when
+    /// `rejected`, drew a 401. When another call already replaced it,
+    /// returns the newer token without any request; when a shared store
+    /// holds a newer valid pair (another tab refreshed), adopts that.
+    pub(crate) async fn renew(
+        &self,
+        transport: &Transport,
+        seen: u64,
+        rejected: bool,
+    ) -> Result<Bearer> {
         let _gate = self.gate.lock().await;
+        let _shared_lock = match &self.refresh_lock {
+            Some(lock) => Some(lock.acquire().await),
+            None => None,
+        };
 
         let refresh_token = {
             let state = self.lock();
@@ -169,6 +178,14 @@ impl Session {
             }
             state.refresh.clone()
         };
+
+        if let Some(bearer) = self.adopt_stored() {
+            return Ok(bearer);
+        }
+        if let Credentials::Provider(provider) = &self.credentials {
+            let token = provider.access_token(rejected).await?;
+            return Ok(self.store(pair_from_access_token(token)));
+        }
 
         let outcome = match (&refresh_token, self.can_sign_in()) {
             (Some(refresh_token), _) => self.refresh_with(transport, refresh_token).await,
@@ -201,6 +218,39 @@ impl Session {
         }
     }
 
+    /// Takes the pair from a shared store when it is not ours and is still
+    /// valid; the hook is not called for it, since it came from the store.
+    fn adopt_stored(&self) -> Option<Bearer> {
+        let stored = self.hook.as_ref()?.load_tokens()?;
+        let mut state = self.lock();
+        if state.access.as_ref() == Some(&stored.access_token) {
+            return None;
+        }
+        let candidate = TokenState {
+            expires_at_ms: stored
+                .expires_at
+                .map(|seconds| seconds.saturating_mul(1000)),
+            issued_at_ms: rt::now_unix_ms(),
+            ..TokenState::default()
+        };
+        if candidate.expires_at_ms.is_none() || self.expires_soon(&candidate) {
+            return None;
+        }
+        state.access = Some(stored.access_token.clone());
+        if stored.refresh_token.is_some() {
+            state.refresh = stored.refresh_token;
+        }
+        state.expires_at_ms = candidate.expires_at_ms;
+        state.issued_at_ms = candidate.issued_at_ms;
+        state.generation += 1;
+        state.backoff = None;
+        tracing::info!(target: "uspacy::auth", "adopted tokens another client refreshed");
+        Some(Bearer {
+            token: stored.access_token,
+            generation: state.generation,
+        })
+    }
+
     fn can_sign_in(&self) -> bool {
         matches!(
             self.credentials,
@@ -211,7 +261,7 @@ impl Session {
     /// Forces a refresh now, whatever the token's expiry.
     pub(crate) async fn force_refresh(&self, transport: &Transport) -> Result<Bearer> {
         let seen = self.lock().generation;
-        self.renew(transport, seen).await
+        self.renew(transport, seen, true).await
     }
 
     async fn refresh_with(
@@ -250,7 +300,7 @@ impl Session {
                 "auth.app_sign_in",
                 json!({"client_id": client_id, "client_secret": client_secret.expose()}),
             ),
-            Credentials::Tokens { .. } | Credentials::Webhook { .. } => {
+            Credentials::Tokens { .. } | Credentials::Webhook { .. } | Credentials::Provider(_) => {
                 unreachable!("sign_in is only called when can_sign_in() is true")
             }
         };
@@ -341,6 +391,17 @@ impl Session {
         state.ended = Some(ended.clone());
         state.backoff = None;
         ended
+    }
+}
+
+/// A pair from a provider's access token, with the expiry of its `exp` claim.
+fn pair_from_access_token(token: String) -> TokenPair {
+    let token = strip_bearer(token);
+    let expires_at = jwt::claims(&token).and_then(|claims| claims.exp);
+    TokenPair {
+        access_token: Secret::new(token),
+        refresh_token: None,
+        expires_at,
     }
 }
 

@@ -9,7 +9,9 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Session;
-use crate::config::{self, Config, Credentials, RetryPolicy, Timeouts, TokenHook, TokenPair};
+use crate::config::{
+    self, Config, Credentials, RefreshLock, RetryPolicy, Timeouts, TokenHook, TokenPair,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwt;
 use crate::operation::{self, AuthMode, Operation};
@@ -109,6 +111,13 @@ impl ClientBuilder {
         self
     }
 
+    /// A lock shared with other clients that use the same tokens, so that
+    /// one refresh at a time runs across them (see [`RefreshLock`]).
+    pub fn refresh_lock(mut self, lock: impl RefreshLock + 'static) -> Self {
+        self.config.refresh_lock = Some(Arc::new(lock));
+        self
+    }
+
     /// A hook that receives every new token pair, to persist it.
     pub fn on_tokens(mut self, hook: impl TokenHook + 'static) -> Self {
         self.config.token_hook = Some(Arc::new(hook));
@@ -147,8 +156,7 @@ impl ClientBuilder {
                     Some(base) => base,
                     None => base_from_token_claim(&credentials)?,
                 };
-                let session =
-                    Session::new(credentials, config.token_hook.clone(), config.refresh_skew);
+                let session = Session::new(credentials, &config);
                 (base, AuthState::Session(Box::new(session)))
             }
             None => {
@@ -176,7 +184,7 @@ impl ClientBuilder {
 fn base_from_token_claim(credentials: &Credentials) -> Result<Url> {
     let Credentials::Tokens { access_token, .. } = credentials else {
         return Err(Error::config(
-            "signing in needs the portal address: set domain(\"acme\") or base_url(..)",
+            "these credentials need the portal address: set domain(\"acme\") or base_url(..)",
         ));
     };
     let domain = jwt::claims(access_token.expose())
@@ -369,7 +377,7 @@ impl Client {
                     refreshed_after_401 = true;
                     attempt -= 1;
                     session
-                        .renew(&self.inner.transport, bearer.generation)
+                        .renew(&self.inner.transport, bearer.generation, true)
                         .await?;
                     continue;
                 }

@@ -35,6 +35,10 @@ pub enum Credentials {
     /// (`https://{domain}.uspacy.ua/company/v1/incoming_webhooks/run/{key}`):
     /// API paths are appended to it and sent without a bearer token.
     Webhook { url: Secret },
+    /// Access tokens supplied by the host application, for example a widget
+    /// embedded in the portal that gets the user's token from the page. The
+    /// client never refreshes these itself: it asks the provider again.
+    Provider(Arc<dyn TokenProvider>),
 }
 
 /// The path prefix of incoming-webhook URLs; the segment after it is the key.
@@ -79,6 +83,11 @@ impl Credentials {
         }
     }
 
+    /// Access tokens from `provider`.
+    pub fn provider(provider: impl TokenProvider + 'static) -> Credentials {
+        Credentials::Provider(Arc::new(provider))
+    }
+
     /// An incoming-webhook URL. Checked when the client is built.
     pub fn webhook(url: impl Into<String>) -> Credentials {
         Credentials::Webhook {
@@ -87,7 +96,7 @@ impl Credentials {
     }
 }
 
-fn strip_bearer(token: String) -> String {
+pub(crate) fn strip_bearer(token: String) -> String {
     let trimmed = token.trim();
     let without_prefix = trimmed
         .strip_prefix("Bearer ")
@@ -117,6 +126,7 @@ impl fmt::Debug for Credentials {
                 .field("refresh_token", &refresh_token.as_ref().map(|_| "***"))
                 .finish(),
             Credentials::Webhook { .. } => f.debug_struct("Webhook").field("url", &"***").finish(),
+            Credentials::Provider(_) => f.write_str("Provider"),
         }
     }
 }
@@ -297,7 +307,45 @@ pub struct TokenPair {
 /// The hook runs while the client holds its refresh lock, so pairs arrive in
 /// the order they were issued. It must not call the same client.
 pub trait TokenHook: MaybeSendSync {
+    /// Receives a pair the client just obtained.
     fn on_tokens(&self, tokens: &TokenPair);
+
+    /// Returns the pair last stored, when the store is shared with other
+    /// clients (browser tabs, processes). Before refreshing, the client
+    /// adopts a stored pair that is newer than its own and still valid, so
+    /// one refresh serves every client that shares the store. The default
+    /// stores nothing.
+    fn load_tokens(&self) -> Option<TokenPair> {
+        None
+    }
+}
+
+/// A boxed future: `Send` natively, not on wasm32 where JavaScript futures
+/// are single-threaded.
+#[cfg(not(target_arch = "wasm32"))]
+pub type BoxFuture<'a, T> = futures::future::BoxFuture<'a, T>;
+/// A boxed future: `Send` natively, not on wasm32 where JavaScript futures
+/// are single-threaded.
+#[cfg(target_arch = "wasm32")]
+pub type BoxFuture<'a, T> = futures::future::LocalBoxFuture<'a, T>;
+
+/// Supplies access tokens for [`Credentials::Provider`].
+pub trait TokenProvider: MaybeSendSync {
+    /// Returns a current access token (a `Bearer ` prefix is removed).
+    /// `rejected` is true when the server refused the previous token, so
+    /// the provider should fetch a new one rather than return a cached one.
+    fn access_token(&self, rejected: bool) -> BoxFuture<'_, crate::Result<String>>;
+}
+
+/// Held while a refresh runs; dropping it releases the lock.
+pub type RefreshGuard = Box<dyn MaybeSendSync>;
+
+/// A lock shared by clients that share tokens (browser tabs through Web
+/// Locks, processes through a file lock), so only one of them refreshes at
+/// a time. Within one client, refreshes are always serialized.
+pub trait RefreshLock: MaybeSendSync {
+    /// Waits for the lock.
+    fn acquire(&self) -> BoxFuture<'_, RefreshGuard>;
 }
 
 impl<F> TokenHook for F
@@ -319,6 +367,7 @@ pub(crate) struct Config {
     pub(crate) user_agent: String,
     pub(crate) refresh_skew: Duration,
     pub(crate) token_hook: Option<Arc<dyn TokenHook>>,
+    pub(crate) refresh_lock: Option<Arc<dyn RefreshLock>>,
 }
 
 impl Default for Config {
@@ -331,6 +380,7 @@ impl Default for Config {
             user_agent: format!("uspacy-rust/{}", env!("CARGO_PKG_VERSION")),
             refresh_skew: Duration::from_secs(30),
             token_hook: None,
+            refresh_lock: None,
         }
     }
 }

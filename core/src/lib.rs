@@ -61,7 +61,10 @@ mod secret;
 mod transport;
 
 pub use client::{Client, ClientBuilder};
-pub use config::{Credentials, RetryPolicy, Timeouts, TokenHook, TokenPair};
+pub use config::{
+    BoxFuture, Credentials, RefreshGuard, RefreshLock, RetryPolicy, Timeouts, TokenHook, TokenPair,
+    TokenProvider,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use operation::{AuthMode, BodyKind, Envelope, Method, Operation, Paging};
 pub use operations::OPERATIONS;

@@ -3,6 +3,7 @@
 //! from what the table gives.
 
 mod model;
+mod python;
 mod rust;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub struct Output {
 fn outputs(root: &model::Namespace) -> Vec<Output> {
     let mut outputs = Vec::new();
     outputs.extend(rust::outputs(root));
+    outputs.extend(python::outputs(root));
     outputs
 }
 

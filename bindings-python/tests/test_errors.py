@@ -252,7 +252,7 @@ BAD_CONFIG = [
     ({"domain": "acme", "refresh_token": "r"}, "`access_token` is missing"),
     ({"domain": "acme", "email": "a@acme.ua", "password": "x", "client_id": "app"}, "pass one kind of credentials"),
     ({"webhook_url": "https://acme.uspacy.ua/crm/v1"}, "invalid incoming-webhook URL"),
-    ({"access_token": "not-a-jwt"}, "set domain"),
+    ({"access_token": "not-a-jwt"}, "portal domain"),
     ({"domain": "acme", "request_timeout": 0}, "`request_timeout` must be a positive number of seconds"),
     ({"domain": "acme", "connect_timeout": -1}, "`connect_timeout` must be a positive number"),
     ({"domain": "acme", "upload_timeout": "300"}, "`upload_timeout` must be a positive number of seconds (int, float or datetime.timedelta), got str"),

@@ -54,15 +54,21 @@ impl Namespace {
     }
 }
 
-/// Turns any wire name into a snake_case identifier.
+/// Turns any wire name into a snake_case identifier: separators become
+/// `_` and a camelCase boundary gets one (`sortModel` -> `sort_model`).
 pub fn ident(wire: &str) -> String {
     let mut out = String::new();
+    let mut previous_lower = false;
     for ch in wire.chars() {
+        if ch.is_ascii_uppercase() && previous_lower && !out.ends_with('_') {
+            out.push('_');
+        }
         if ch.is_ascii_alphanumeric() {
             out.push(ch.to_ascii_lowercase());
         } else if !out.ends_with('_') {
             out.push('_');
         }
+        previous_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
     }
     let trimmed = out.trim_matches('_').to_owned();
     if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
@@ -197,7 +203,9 @@ mod tests {
     #[test]
     fn identifiers() {
         assert_eq!(ident("with-funnels"), "with_funnels");
-        assert_eq!(ident("sortModel"), "sortmodel");
+        assert_eq!(ident("sortModel"), "sort_model");
+        assert_eq!(ident("entityIds"), "entity_ids");
+        assert_eq!(ident("with-funnels"), "with_funnels");
         assert_eq!(camel("entity_code"), "entityCode");
         assert_eq!(pascal("crm.kanban_stages"), "CrmKanbanStages");
     }

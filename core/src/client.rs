@@ -161,7 +161,7 @@ impl ClientBuilder {
             }
             None => {
                 let base = explicit_base.ok_or_else(|| {
-                    Error::config("no portal given: set domain(\"acme\") or base_url(\"https://acme.uspacy.ua\")")
+                    Error::config("no portal given: set the portal domain (`acme` for https://acme.uspacy.ua) or a base URL")
                 })?;
                 (base, AuthState::Anonymous)
             }
@@ -184,19 +184,19 @@ impl ClientBuilder {
 fn base_from_token_claim(credentials: &Credentials) -> Result<Url> {
     let Credentials::Tokens { access_token, .. } = credentials else {
         return Err(Error::config(
-            "these credentials need the portal address: set domain(\"acme\") or base_url(..)",
+            "these credentials need the portal address: set the portal domain (`acme`) or a base URL",
         ));
     };
     let domain = jwt::claims(access_token.expose())
         .and_then(|claims| claims.domain)
         .ok_or_else(|| {
             Error::config(
-                "the access token has no `domain` claim: set domain(\"acme\") or base_url(..)",
+                "the access token has no `domain` claim: set the portal domain (`acme`) or a base URL",
             )
         })?;
     if !config::is_valid_host(&domain) {
         return Err(Error::config(format!(
-            "the access token's `domain` claim `{domain}` is not a valid host name: set base_url(..)"
+            "the access token's `domain` claim `{domain}` is not a valid host name: set a base URL"
         )));
     }
     Ok(Url::parse(&format!("https://{domain}")).expect("a validated host forms a valid URL"))
@@ -247,7 +247,7 @@ impl Client {
                 "this client uses an incoming-webhook URL, which has no tokens to refresh",
             )),
             AuthState::Anonymous => Err(Error::config(
-                "this client has no credentials: set credentials(Credentials::password(..)) or another kind",
+                "this client has no credentials: give an e-mail and password, app credentials, tokens, a webhook URL or a token provider",
             )),
         }
     }
@@ -434,7 +434,7 @@ impl Client {
             AuthState::Session(session) => session.bearer(&self.inner.transport).await.map(Some),
             AuthState::Webhook => Ok(None),
             AuthState::Anonymous => Err(Error::config(format!(
-                "{} needs credentials: build the client with credentials(..)",
+                "{} needs credentials: give an e-mail and password, app credentials, tokens, a webhook URL or a token provider",
                 op.id
             ))),
         }

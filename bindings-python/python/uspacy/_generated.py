@@ -434,12 +434,12 @@ class Comments(_Namespace):
     def list(
         self,
         *,
-        entitytype=None,
-        entityid=None,
+        entity_type=None,
+        entity_id=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Call ``GET /comments/v1/comments`` (``comments.list``).
@@ -450,12 +450,12 @@ class Comments(_Namespace):
             "comments.list",
             None,
             {
-                "entityType": entitytype,
-                "entityId": entityid,
+                "entityType": entity_type,
+                "entityId": entity_id,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -463,12 +463,12 @@ class Comments(_Namespace):
     def iter(
         self,
         *,
-        entitytype=None,
-        entityid=None,
+        entity_type=None,
+        entity_id=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Iterate over every item of ``GET /comments/v1/comments`` (``comments.list``), fetching
@@ -478,12 +478,12 @@ class Comments(_Namespace):
             "comments.list",
             None,
             {
-                "entityType": entitytype,
-                "entityId": entityid,
+                "entityType": entity_type,
+                "entityId": entity_id,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -504,12 +504,12 @@ class Comments(_Namespace):
     def list_by_entity_ids(
         self,
         *,
-        entityids=None,
-        entitytype=None,
+        entity_ids=None,
+        entity_type=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Call ``GET /comments/v1/comments`` (``comments.list_by_entity_ids``).
@@ -520,12 +520,12 @@ class Comments(_Namespace):
             "comments.list_by_entity_ids",
             None,
             {
-                "entityIds": entityids,
-                "entityType": entitytype,
+                "entityIds": entity_ids,
+                "entityType": entity_type,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -533,12 +533,12 @@ class Comments(_Namespace):
     def iter_list_by_entity_ids(
         self,
         *,
-        entityids=None,
-        entitytype=None,
+        entity_ids=None,
+        entity_type=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Iterate over every item of ``GET /comments/v1/comments``
@@ -548,12 +548,12 @@ class Comments(_Namespace):
             "comments.list_by_entity_ids",
             None,
             {
-                "entityIds": entityids,
-                "entityType": entitytype,
+                "entityIds": entity_ids,
+                "entityType": entity_type,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -584,12 +584,12 @@ class Comments(_Namespace):
             body=body,
         )
 
-    def delete_by_entity(self, *, entitytype=None, entityid=None, query=None):
+    def delete_by_entity(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``DELETE /comments/v1/comments`` (``comments.delete_by_entity``)."""
         return self._native.call(
             "comments.delete_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -3279,7 +3279,7 @@ class Files(_Namespace):
         super().__init__(native)
         self.totals = FilesTotals(native)
 
-    def list(self, *, entitytype=None, entityid=None, query=None):
+    def list(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``GET /files/v1/files`` (``files.list``).
 
         Returns one page; ``iter`` yields the items of every page.
@@ -3287,18 +3287,18 @@ class Files(_Namespace):
         return self._native.call(
             "files.list",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
-    def iter(self, *, entitytype=None, entityid=None, query=None):
+    def iter(self, *, entity_type=None, entity_id=None, query=None):
         """Iterate over every item of ``GET /files/v1/files`` (``files.list``), fetching one page
         at a time.
         """
         return self._native.paginate(
             "files.list",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -3348,7 +3348,7 @@ class Files(_Namespace):
             query,
         )
 
-    def update_by_entity(self, body=None, *, entitytype=None, entityid=None, query=None):
+    def update_by_entity(self, body=None, *, entity_type=None, entity_id=None, query=None):
         """Call ``PATCH /files/v1/files`` (``files.update_by_entity``).
 
         ``body`` is sent as JSON.
@@ -3356,17 +3356,17 @@ class Files(_Namespace):
         return self._native.call(
             "files.update_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
             body=body,
         )
 
-    def delete_by_entity(self, *, entitytype=None, entityid=None, query=None):
+    def delete_by_entity(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``DELETE /files/v1/files`` (``files.delete_by_entity``)."""
         return self._native.call(
             "files.delete_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -3400,7 +3400,7 @@ class Groups(_Namespace):
         self.members = GroupsMembers(native)
         self.transfers = GroupsTransfers(native)
 
-    def list(self, *, page=None, list=None, userid=None, q=None, query=None):
+    def list(self, *, page=None, list=None, user_id=None, q=None, query=None):
         """Call ``GET /groups/v1/groups`` (``groups.list``).
 
         Returns one page; ``iter`` yields the items of every page.
@@ -3408,18 +3408,18 @@ class Groups(_Namespace):
         return self._native.call(
             "groups.list",
             None,
-            {"page": page, "list": list, "userId": userid, "q": q},
+            {"page": page, "list": list, "userId": user_id, "q": q},
             query,
         )
 
-    def iter(self, *, page=None, list=None, userid=None, q=None, query=None):
+    def iter(self, *, page=None, list=None, user_id=None, q=None, query=None):
         """Iterate over every item of ``GET /groups/v1/groups`` (``groups.list``), fetching one
         page at a time.
         """
         return self._native.paginate(
             "groups.list",
             None,
-            {"page": page, "list": list, "userId": userid, "q": q},
+            {"page": page, "list": list, "userId": user_id, "q": q},
             query,
         )
 
@@ -3834,18 +3834,18 @@ class MessengerChats(_Namespace):
         include=None,
         members=None,
         responder=None,
-        externallineids=None,
-        externalstatuses=None,
-        lastmessagefrom=None,
-        lastmessageto=None,
-        createdatfrom=None,
-        createdatto=None,
-        firstreplyatfrom=None,
-        firstreplyatto=None,
-        operatorreactiontimefrom=None,
-        operatorreactiontimeto=None,
-        withoutanswers=None,
-        withoutoperatorreaction=None,
+        external_line_ids=None,
+        external_statuses=None,
+        last_message_from=None,
+        last_message_to=None,
+        created_at_from=None,
+        created_at_to=None,
+        first_reply_at_from=None,
+        first_reply_at_to=None,
+        operator_reaction_time_from=None,
+        operator_reaction_time_to=None,
+        without_answers=None,
+        without_operator_reaction=None,
         cursor=None,
         limit=None,
         query=None,
@@ -3866,18 +3866,18 @@ class MessengerChats(_Namespace):
                 "include": include,
                 "members": members,
                 "responder": responder,
-                "externalLineIds": externallineids,
-                "externalStatuses": externalstatuses,
-                "lastMessageFrom": lastmessagefrom,
-                "lastMessageTo": lastmessageto,
-                "createdAtFrom": createdatfrom,
-                "createdAtTo": createdatto,
-                "firstReplyAtFrom": firstreplyatfrom,
-                "firstReplyAtTo": firstreplyatto,
-                "operatorReactionTimeFrom": operatorreactiontimefrom,
-                "operatorReactionTimeTo": operatorreactiontimeto,
-                "withoutAnswers": withoutanswers,
-                "withoutOperatorReaction": withoutoperatorreaction,
+                "externalLineIds": external_line_ids,
+                "externalStatuses": external_statuses,
+                "lastMessageFrom": last_message_from,
+                "lastMessageTo": last_message_to,
+                "createdAtFrom": created_at_from,
+                "createdAtTo": created_at_to,
+                "firstReplyAtFrom": first_reply_at_from,
+                "firstReplyAtTo": first_reply_at_to,
+                "operatorReactionTimeFrom": operator_reaction_time_from,
+                "operatorReactionTimeTo": operator_reaction_time_to,
+                "withoutAnswers": without_answers,
+                "withoutOperatorReaction": without_operator_reaction,
                 "cursor": cursor,
                 "limit": limit,
             },
@@ -3895,18 +3895,18 @@ class MessengerChats(_Namespace):
         include=None,
         members=None,
         responder=None,
-        externallineids=None,
-        externalstatuses=None,
-        lastmessagefrom=None,
-        lastmessageto=None,
-        createdatfrom=None,
-        createdatto=None,
-        firstreplyatfrom=None,
-        firstreplyatto=None,
-        operatorreactiontimefrom=None,
-        operatorreactiontimeto=None,
-        withoutanswers=None,
-        withoutoperatorreaction=None,
+        external_line_ids=None,
+        external_statuses=None,
+        last_message_from=None,
+        last_message_to=None,
+        created_at_from=None,
+        created_at_to=None,
+        first_reply_at_from=None,
+        first_reply_at_to=None,
+        operator_reaction_time_from=None,
+        operator_reaction_time_to=None,
+        without_answers=None,
+        without_operator_reaction=None,
         cursor=None,
         limit=None,
         query=None,
@@ -3926,18 +3926,18 @@ class MessengerChats(_Namespace):
                 "include": include,
                 "members": members,
                 "responder": responder,
-                "externalLineIds": externallineids,
-                "externalStatuses": externalstatuses,
-                "lastMessageFrom": lastmessagefrom,
-                "lastMessageTo": lastmessageto,
-                "createdAtFrom": createdatfrom,
-                "createdAtTo": createdatto,
-                "firstReplyAtFrom": firstreplyatfrom,
-                "firstReplyAtTo": firstreplyatto,
-                "operatorReactionTimeFrom": operatorreactiontimefrom,
-                "operatorReactionTimeTo": operatorreactiontimeto,
-                "withoutAnswers": withoutanswers,
-                "withoutOperatorReaction": withoutoperatorreaction,
+                "externalLineIds": external_line_ids,
+                "externalStatuses": external_statuses,
+                "lastMessageFrom": last_message_from,
+                "lastMessageTo": last_message_to,
+                "createdAtFrom": created_at_from,
+                "createdAtTo": created_at_to,
+                "firstReplyAtFrom": first_reply_at_from,
+                "firstReplyAtTo": first_reply_at_to,
+                "operatorReactionTimeFrom": operator_reaction_time_from,
+                "operatorReactionTimeTo": operator_reaction_time_to,
+                "withoutAnswers": without_answers,
+                "withoutOperatorReaction": without_operator_reaction,
                 "cursor": cursor,
                 "limit": limit,
             },
@@ -4166,11 +4166,11 @@ class MessengerMessages(_Namespace):
     def list(
         self,
         *,
-        chatid=None,
+        chat_id=None,
         limit=None,
-        lasttimestamp=None,
-        firsttimestamp=None,
-        unreadfirst=None,
+        last_timestamp=None,
+        first_timestamp=None,
+        unread_first=None,
         query=None,
     ):
         """Call ``GET /messenger/v1/messages`` (``messenger.messages.list``).
@@ -4181,11 +4181,11 @@ class MessengerMessages(_Namespace):
             "messenger.messages.list",
             None,
             {
-                "chatId": chatid,
+                "chatId": chat_id,
                 "limit": limit,
-                "lastTimestamp": lasttimestamp,
-                "firstTimestamp": firsttimestamp,
-                "unreadFirst": unreadfirst,
+                "lastTimestamp": last_timestamp,
+                "firstTimestamp": first_timestamp,
+                "unreadFirst": unread_first,
             },
             query,
         )
@@ -4193,11 +4193,11 @@ class MessengerMessages(_Namespace):
     def iter(
         self,
         *,
-        chatid=None,
+        chat_id=None,
         limit=None,
-        lasttimestamp=None,
-        firsttimestamp=None,
-        unreadfirst=None,
+        last_timestamp=None,
+        first_timestamp=None,
+        unread_first=None,
         query=None,
     ):
         """Iterate over every item of ``GET /messenger/v1/messages`` (``messenger.messages.list``),
@@ -4207,11 +4207,11 @@ class MessengerMessages(_Namespace):
             "messenger.messages.list",
             None,
             {
-                "chatId": chatid,
+                "chatId": chat_id,
                 "limit": limit,
-                "lastTimestamp": lasttimestamp,
-                "firstTimestamp": firsttimestamp,
-                "unreadFirst": unreadfirst,
+                "lastTimestamp": last_timestamp,
+                "firstTimestamp": first_timestamp,
+                "unreadFirst": unread_first,
             },
             query,
         )
@@ -4277,14 +4277,14 @@ class MessengerMessages(_Namespace):
             body=body,
         )
 
-    def list_pinned(self, *, chatid=None, query=None):
+    def list_pinned(self, *, chat_id=None, query=None):
         """Call ``GET /messenger/v1/messages/getPinnedMessages``
         (``messenger.messages.list_pinned``).
         """
         return self._native.call(
             "messenger.messages.list_pinned",
             None,
-            {"chatId": chatid},
+            {"chatId": chat_id},
             query,
         )
 
@@ -4939,12 +4939,12 @@ class TasksStages(_Namespace):
     __slots__ = ()
     _path = "tasks.stages"
 
-    def list(self, *, groupid=None, allgroups=None, query=None):
+    def list(self, *, group_id=None, all_groups=None, query=None):
         """Call ``GET /tasks/v1/stages`` (``tasks.stages.list``)."""
         return self._native.call(
             "tasks.stages.list",
             None,
-            {"groupId": groupid, "allGroups": allgroups},
+            {"groupId": group_id, "allGroups": all_groups},
             query,
         )
 
@@ -5060,14 +5060,14 @@ class Users(_Namespace):
         show=None,
         ids=None,
         search=None,
-        perpage=None,
+        per_page=None,
         boolean_operator=None,
         status=None,
         country=None,
         head=None,
         department=None,
         table_fields=None,
-        sortmodel=None,
+        sort_model=None,
         query=None,
     ):
         """Call ``GET /company/v1/users`` (``users.list``).
@@ -5083,14 +5083,14 @@ class Users(_Namespace):
                 "show": show,
                 "ids": ids,
                 "search": search,
-                "perPage": perpage,
+                "perPage": per_page,
                 "boolean_operator": boolean_operator,
                 "status": status,
                 "country": country,
                 "head": head,
                 "department": department,
                 "table_fields": table_fields,
-                "sortModel": sortmodel,
+                "sortModel": sort_model,
             },
             query,
         )
@@ -5103,14 +5103,14 @@ class Users(_Namespace):
         show=None,
         ids=None,
         search=None,
-        perpage=None,
+        per_page=None,
         boolean_operator=None,
         status=None,
         country=None,
         head=None,
         department=None,
         table_fields=None,
-        sortmodel=None,
+        sort_model=None,
         query=None,
     ):
         """Iterate over every item of ``GET /company/v1/users`` (``users.list``), fetching one page
@@ -5125,14 +5125,14 @@ class Users(_Namespace):
                 "show": show,
                 "ids": ids,
                 "search": search,
-                "perPage": perpage,
+                "perPage": per_page,
                 "boolean_operator": boolean_operator,
                 "status": status,
                 "country": country,
                 "head": head,
                 "department": department,
                 "table_fields": table_fields,
-                "sortModel": sortmodel,
+                "sortModel": sort_model,
             },
             query,
         )
@@ -5215,8 +5215,8 @@ class Users(_Namespace):
         self,
         *,
         email=None,
-        firstname=None,
-        lastname=None,
+        first_name=None,
+        last_name=None,
         search=None,
         page=None,
         list=None,
@@ -5231,8 +5231,8 @@ class Users(_Namespace):
             None,
             {
                 "email": email,
-                "firstName": firstname,
-                "lastName": lastname,
+                "firstName": first_name,
+                "lastName": last_name,
                 "search": search,
                 "page": page,
                 "list": list,
@@ -5244,8 +5244,8 @@ class Users(_Namespace):
         self,
         *,
         email=None,
-        firstname=None,
-        lastname=None,
+        first_name=None,
+        last_name=None,
         search=None,
         page=None,
         list=None,
@@ -5259,8 +5259,8 @@ class Users(_Namespace):
             None,
             {
                 "email": email,
-                "firstName": firstname,
-                "lastName": lastname,
+                "firstName": first_name,
+                "lastName": last_name,
                 "search": search,
                 "page": page,
                 "list": list,
@@ -6004,12 +6004,12 @@ class AsyncComments(_Namespace):
     async def list(
         self,
         *,
-        entitytype=None,
-        entityid=None,
+        entity_type=None,
+        entity_id=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Call ``GET /comments/v1/comments`` (``comments.list``).
@@ -6020,12 +6020,12 @@ class AsyncComments(_Namespace):
             "comments.list",
             None,
             {
-                "entityType": entitytype,
-                "entityId": entityid,
+                "entityType": entity_type,
+                "entityId": entity_id,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -6033,12 +6033,12 @@ class AsyncComments(_Namespace):
     def iter(
         self,
         *,
-        entitytype=None,
-        entityid=None,
+        entity_type=None,
+        entity_id=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Iterate asynchronously over every item of ``GET /comments/v1/comments``
@@ -6048,12 +6048,12 @@ class AsyncComments(_Namespace):
             "comments.list",
             None,
             {
-                "entityType": entitytype,
-                "entityId": entityid,
+                "entityType": entity_type,
+                "entityId": entity_id,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -6074,12 +6074,12 @@ class AsyncComments(_Namespace):
     async def list_by_entity_ids(
         self,
         *,
-        entityids=None,
-        entitytype=None,
+        entity_ids=None,
+        entity_type=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Call ``GET /comments/v1/comments`` (``comments.list_by_entity_ids``).
@@ -6090,12 +6090,12 @@ class AsyncComments(_Namespace):
             "comments.list_by_entity_ids",
             None,
             {
-                "entityIds": entityids,
-                "entityType": entitytype,
+                "entityIds": entity_ids,
+                "entityType": entity_type,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -6103,12 +6103,12 @@ class AsyncComments(_Namespace):
     def iter_list_by_entity_ids(
         self,
         *,
-        entityids=None,
-        entitytype=None,
+        entity_ids=None,
+        entity_type=None,
         list=None,
-        childlist=None,
-        nextid=None,
-        lastid=None,
+        child_list=None,
+        next_id=None,
+        last_id=None,
         query=None,
     ):
         """Iterate asynchronously over every item of ``GET /comments/v1/comments``
@@ -6118,12 +6118,12 @@ class AsyncComments(_Namespace):
             "comments.list_by_entity_ids",
             None,
             {
-                "entityIds": entityids,
-                "entityType": entitytype,
+                "entityIds": entity_ids,
+                "entityType": entity_type,
                 "list": list,
-                "childList": childlist,
-                "nextId": nextid,
-                "lastId": lastid,
+                "childList": child_list,
+                "nextId": next_id,
+                "lastId": last_id,
             },
             query,
         )
@@ -6154,12 +6154,12 @@ class AsyncComments(_Namespace):
             body=body,
         )
 
-    async def delete_by_entity(self, *, entitytype=None, entityid=None, query=None):
+    async def delete_by_entity(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``DELETE /comments/v1/comments`` (``comments.delete_by_entity``)."""
         return await self._native.call_async(
             "comments.delete_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -8858,7 +8858,7 @@ class AsyncFiles(_Namespace):
         super().__init__(native)
         self.totals = AsyncFilesTotals(native)
 
-    async def list(self, *, entitytype=None, entityid=None, query=None):
+    async def list(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``GET /files/v1/files`` (``files.list``).
 
         Returns one page; ``iter`` yields the items of every page.
@@ -8866,18 +8866,18 @@ class AsyncFiles(_Namespace):
         return await self._native.call_async(
             "files.list",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
-    def iter(self, *, entitytype=None, entityid=None, query=None):
+    def iter(self, *, entity_type=None, entity_id=None, query=None):
         """Iterate asynchronously over every item of ``GET /files/v1/files`` (``files.list``),
         fetching one page at a time.
         """
         return self._native.paginate_async(
             "files.list",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -8927,7 +8927,7 @@ class AsyncFiles(_Namespace):
             query,
         )
 
-    async def update_by_entity(self, body=None, *, entitytype=None, entityid=None, query=None):
+    async def update_by_entity(self, body=None, *, entity_type=None, entity_id=None, query=None):
         """Call ``PATCH /files/v1/files`` (``files.update_by_entity``).
 
         ``body`` is sent as JSON.
@@ -8935,17 +8935,17 @@ class AsyncFiles(_Namespace):
         return await self._native.call_async(
             "files.update_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
             body=body,
         )
 
-    async def delete_by_entity(self, *, entitytype=None, entityid=None, query=None):
+    async def delete_by_entity(self, *, entity_type=None, entity_id=None, query=None):
         """Call ``DELETE /files/v1/files`` (``files.delete_by_entity``)."""
         return await self._native.call_async(
             "files.delete_by_entity",
             None,
-            {"entityType": entitytype, "entityId": entityid},
+            {"entityType": entity_type, "entityId": entity_id},
             query,
         )
 
@@ -8979,7 +8979,7 @@ class AsyncGroups(_Namespace):
         self.members = AsyncGroupsMembers(native)
         self.transfers = AsyncGroupsTransfers(native)
 
-    async def list(self, *, page=None, list=None, userid=None, q=None, query=None):
+    async def list(self, *, page=None, list=None, user_id=None, q=None, query=None):
         """Call ``GET /groups/v1/groups`` (``groups.list``).
 
         Returns one page; ``iter`` yields the items of every page.
@@ -8987,18 +8987,18 @@ class AsyncGroups(_Namespace):
         return await self._native.call_async(
             "groups.list",
             None,
-            {"page": page, "list": list, "userId": userid, "q": q},
+            {"page": page, "list": list, "userId": user_id, "q": q},
             query,
         )
 
-    def iter(self, *, page=None, list=None, userid=None, q=None, query=None):
+    def iter(self, *, page=None, list=None, user_id=None, q=None, query=None):
         """Iterate asynchronously over every item of ``GET /groups/v1/groups`` (``groups.list``),
         fetching one page at a time.
         """
         return self._native.paginate_async(
             "groups.list",
             None,
-            {"page": page, "list": list, "userId": userid, "q": q},
+            {"page": page, "list": list, "userId": user_id, "q": q},
             query,
         )
 
@@ -9414,18 +9414,18 @@ class AsyncMessengerChats(_Namespace):
         include=None,
         members=None,
         responder=None,
-        externallineids=None,
-        externalstatuses=None,
-        lastmessagefrom=None,
-        lastmessageto=None,
-        createdatfrom=None,
-        createdatto=None,
-        firstreplyatfrom=None,
-        firstreplyatto=None,
-        operatorreactiontimefrom=None,
-        operatorreactiontimeto=None,
-        withoutanswers=None,
-        withoutoperatorreaction=None,
+        external_line_ids=None,
+        external_statuses=None,
+        last_message_from=None,
+        last_message_to=None,
+        created_at_from=None,
+        created_at_to=None,
+        first_reply_at_from=None,
+        first_reply_at_to=None,
+        operator_reaction_time_from=None,
+        operator_reaction_time_to=None,
+        without_answers=None,
+        without_operator_reaction=None,
         cursor=None,
         limit=None,
         query=None,
@@ -9446,18 +9446,18 @@ class AsyncMessengerChats(_Namespace):
                 "include": include,
                 "members": members,
                 "responder": responder,
-                "externalLineIds": externallineids,
-                "externalStatuses": externalstatuses,
-                "lastMessageFrom": lastmessagefrom,
-                "lastMessageTo": lastmessageto,
-                "createdAtFrom": createdatfrom,
-                "createdAtTo": createdatto,
-                "firstReplyAtFrom": firstreplyatfrom,
-                "firstReplyAtTo": firstreplyatto,
-                "operatorReactionTimeFrom": operatorreactiontimefrom,
-                "operatorReactionTimeTo": operatorreactiontimeto,
-                "withoutAnswers": withoutanswers,
-                "withoutOperatorReaction": withoutoperatorreaction,
+                "externalLineIds": external_line_ids,
+                "externalStatuses": external_statuses,
+                "lastMessageFrom": last_message_from,
+                "lastMessageTo": last_message_to,
+                "createdAtFrom": created_at_from,
+                "createdAtTo": created_at_to,
+                "firstReplyAtFrom": first_reply_at_from,
+                "firstReplyAtTo": first_reply_at_to,
+                "operatorReactionTimeFrom": operator_reaction_time_from,
+                "operatorReactionTimeTo": operator_reaction_time_to,
+                "withoutAnswers": without_answers,
+                "withoutOperatorReaction": without_operator_reaction,
                 "cursor": cursor,
                 "limit": limit,
             },
@@ -9475,18 +9475,18 @@ class AsyncMessengerChats(_Namespace):
         include=None,
         members=None,
         responder=None,
-        externallineids=None,
-        externalstatuses=None,
-        lastmessagefrom=None,
-        lastmessageto=None,
-        createdatfrom=None,
-        createdatto=None,
-        firstreplyatfrom=None,
-        firstreplyatto=None,
-        operatorreactiontimefrom=None,
-        operatorreactiontimeto=None,
-        withoutanswers=None,
-        withoutoperatorreaction=None,
+        external_line_ids=None,
+        external_statuses=None,
+        last_message_from=None,
+        last_message_to=None,
+        created_at_from=None,
+        created_at_to=None,
+        first_reply_at_from=None,
+        first_reply_at_to=None,
+        operator_reaction_time_from=None,
+        operator_reaction_time_to=None,
+        without_answers=None,
+        without_operator_reaction=None,
         cursor=None,
         limit=None,
         query=None,
@@ -9506,18 +9506,18 @@ class AsyncMessengerChats(_Namespace):
                 "include": include,
                 "members": members,
                 "responder": responder,
-                "externalLineIds": externallineids,
-                "externalStatuses": externalstatuses,
-                "lastMessageFrom": lastmessagefrom,
-                "lastMessageTo": lastmessageto,
-                "createdAtFrom": createdatfrom,
-                "createdAtTo": createdatto,
-                "firstReplyAtFrom": firstreplyatfrom,
-                "firstReplyAtTo": firstreplyatto,
-                "operatorReactionTimeFrom": operatorreactiontimefrom,
-                "operatorReactionTimeTo": operatorreactiontimeto,
-                "withoutAnswers": withoutanswers,
-                "withoutOperatorReaction": withoutoperatorreaction,
+                "externalLineIds": external_line_ids,
+                "externalStatuses": external_statuses,
+                "lastMessageFrom": last_message_from,
+                "lastMessageTo": last_message_to,
+                "createdAtFrom": created_at_from,
+                "createdAtTo": created_at_to,
+                "firstReplyAtFrom": first_reply_at_from,
+                "firstReplyAtTo": first_reply_at_to,
+                "operatorReactionTimeFrom": operator_reaction_time_from,
+                "operatorReactionTimeTo": operator_reaction_time_to,
+                "withoutAnswers": without_answers,
+                "withoutOperatorReaction": without_operator_reaction,
                 "cursor": cursor,
                 "limit": limit,
             },
@@ -9746,11 +9746,11 @@ class AsyncMessengerMessages(_Namespace):
     async def list(
         self,
         *,
-        chatid=None,
+        chat_id=None,
         limit=None,
-        lasttimestamp=None,
-        firsttimestamp=None,
-        unreadfirst=None,
+        last_timestamp=None,
+        first_timestamp=None,
+        unread_first=None,
         query=None,
     ):
         """Call ``GET /messenger/v1/messages`` (``messenger.messages.list``).
@@ -9761,11 +9761,11 @@ class AsyncMessengerMessages(_Namespace):
             "messenger.messages.list",
             None,
             {
-                "chatId": chatid,
+                "chatId": chat_id,
                 "limit": limit,
-                "lastTimestamp": lasttimestamp,
-                "firstTimestamp": firsttimestamp,
-                "unreadFirst": unreadfirst,
+                "lastTimestamp": last_timestamp,
+                "firstTimestamp": first_timestamp,
+                "unreadFirst": unread_first,
             },
             query,
         )
@@ -9773,11 +9773,11 @@ class AsyncMessengerMessages(_Namespace):
     def iter(
         self,
         *,
-        chatid=None,
+        chat_id=None,
         limit=None,
-        lasttimestamp=None,
-        firsttimestamp=None,
-        unreadfirst=None,
+        last_timestamp=None,
+        first_timestamp=None,
+        unread_first=None,
         query=None,
     ):
         """Iterate asynchronously over every item of ``GET /messenger/v1/messages``
@@ -9787,11 +9787,11 @@ class AsyncMessengerMessages(_Namespace):
             "messenger.messages.list",
             None,
             {
-                "chatId": chatid,
+                "chatId": chat_id,
                 "limit": limit,
-                "lastTimestamp": lasttimestamp,
-                "firstTimestamp": firsttimestamp,
-                "unreadFirst": unreadfirst,
+                "lastTimestamp": last_timestamp,
+                "firstTimestamp": first_timestamp,
+                "unreadFirst": unread_first,
             },
             query,
         )
@@ -9857,14 +9857,14 @@ class AsyncMessengerMessages(_Namespace):
             body=body,
         )
 
-    async def list_pinned(self, *, chatid=None, query=None):
+    async def list_pinned(self, *, chat_id=None, query=None):
         """Call ``GET /messenger/v1/messages/getPinnedMessages``
         (``messenger.messages.list_pinned``).
         """
         return await self._native.call_async(
             "messenger.messages.list_pinned",
             None,
-            {"chatId": chatid},
+            {"chatId": chat_id},
             query,
         )
 
@@ -10519,12 +10519,12 @@ class AsyncTasksStages(_Namespace):
     __slots__ = ()
     _path = "tasks.stages"
 
-    async def list(self, *, groupid=None, allgroups=None, query=None):
+    async def list(self, *, group_id=None, all_groups=None, query=None):
         """Call ``GET /tasks/v1/stages`` (``tasks.stages.list``)."""
         return await self._native.call_async(
             "tasks.stages.list",
             None,
-            {"groupId": groupid, "allGroups": allgroups},
+            {"groupId": group_id, "allGroups": all_groups},
             query,
         )
 
@@ -10640,14 +10640,14 @@ class AsyncUsers(_Namespace):
         show=None,
         ids=None,
         search=None,
-        perpage=None,
+        per_page=None,
         boolean_operator=None,
         status=None,
         country=None,
         head=None,
         department=None,
         table_fields=None,
-        sortmodel=None,
+        sort_model=None,
         query=None,
     ):
         """Call ``GET /company/v1/users`` (``users.list``).
@@ -10663,14 +10663,14 @@ class AsyncUsers(_Namespace):
                 "show": show,
                 "ids": ids,
                 "search": search,
-                "perPage": perpage,
+                "perPage": per_page,
                 "boolean_operator": boolean_operator,
                 "status": status,
                 "country": country,
                 "head": head,
                 "department": department,
                 "table_fields": table_fields,
-                "sortModel": sortmodel,
+                "sortModel": sort_model,
             },
             query,
         )
@@ -10683,14 +10683,14 @@ class AsyncUsers(_Namespace):
         show=None,
         ids=None,
         search=None,
-        perpage=None,
+        per_page=None,
         boolean_operator=None,
         status=None,
         country=None,
         head=None,
         department=None,
         table_fields=None,
-        sortmodel=None,
+        sort_model=None,
         query=None,
     ):
         """Iterate asynchronously over every item of ``GET /company/v1/users`` (``users.list``),
@@ -10705,14 +10705,14 @@ class AsyncUsers(_Namespace):
                 "show": show,
                 "ids": ids,
                 "search": search,
-                "perPage": perpage,
+                "perPage": per_page,
                 "boolean_operator": boolean_operator,
                 "status": status,
                 "country": country,
                 "head": head,
                 "department": department,
                 "table_fields": table_fields,
-                "sortModel": sortmodel,
+                "sortModel": sort_model,
             },
             query,
         )
@@ -10795,8 +10795,8 @@ class AsyncUsers(_Namespace):
         self,
         *,
         email=None,
-        firstname=None,
-        lastname=None,
+        first_name=None,
+        last_name=None,
         search=None,
         page=None,
         list=None,
@@ -10811,8 +10811,8 @@ class AsyncUsers(_Namespace):
             None,
             {
                 "email": email,
-                "firstName": firstname,
-                "lastName": lastname,
+                "firstName": first_name,
+                "lastName": last_name,
                 "search": search,
                 "page": page,
                 "list": list,
@@ -10824,8 +10824,8 @@ class AsyncUsers(_Namespace):
         self,
         *,
         email=None,
-        firstname=None,
-        lastname=None,
+        first_name=None,
+        last_name=None,
         search=None,
         page=None,
         list=None,
@@ -10839,8 +10839,8 @@ class AsyncUsers(_Namespace):
             None,
             {
                 "email": email,
-                "firstName": firstname,
-                "lastName": lastname,
+                "firstName": first_name,
+                "lastName": last_name,
                 "search": search,
                 "page": page,
                 "list": list,

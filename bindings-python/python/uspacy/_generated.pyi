@@ -283,12 +283,12 @@ class Comments:
     def list(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Page[Comment]:
         """Call ``GET /comments/v1/comments`` (``comments.list``).
@@ -299,12 +299,12 @@ class Comments:
     def iter(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Iterator[Comment]:
         """Iterate over every item of ``GET /comments/v1/comments`` (``comments.list``), fetching
@@ -320,12 +320,12 @@ class Comments:
     def list_by_entity_ids(
         self,
         *,
-        entityids: Any = None,
-        entitytype: Any = None,
+        entity_ids: Any = None,
+        entity_type: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Page[Comment]:
         """Call ``GET /comments/v1/comments`` (``comments.list_by_entity_ids``).
@@ -336,12 +336,12 @@ class Comments:
     def iter_list_by_entity_ids(
         self,
         *,
-        entityids: Any = None,
-        entitytype: Any = None,
+        entity_ids: Any = None,
+        entity_type: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Iterator[Comment]:
         """Iterate over every item of ``GET /comments/v1/comments``
@@ -363,8 +363,8 @@ class Comments:
     def delete_by_entity(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``DELETE /comments/v1/comments`` (``comments.delete_by_entity``)."""
@@ -2004,8 +2004,8 @@ class Files:
     def list(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Page[File]:
         """Call ``GET /files/v1/files`` (``files.list``).
@@ -2016,8 +2016,8 @@ class Files:
     def iter(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Iterator[File]:
         """Iterate over every item of ``GET /files/v1/files`` (``files.list``), fetching one page
@@ -2053,8 +2053,8 @@ class Files:
         self,
         body: _Body = None,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``PATCH /files/v1/files`` (``files.update_by_entity``).
@@ -2065,8 +2065,8 @@ class Files:
     def delete_by_entity(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``DELETE /files/v1/files`` (``files.delete_by_entity``)."""
@@ -2091,7 +2091,7 @@ class Groups:
         *,
         page: Any = None,
         list: Any = None,
-        userid: Any = None,
+        user_id: Any = None,
         q: Any = None,
         query: _Query = None,
     ) -> Page[Group]:
@@ -2105,7 +2105,7 @@ class Groups:
         *,
         page: Any = None,
         list: Any = None,
-        userid: Any = None,
+        user_id: Any = None,
         q: Any = None,
         query: _Query = None,
     ) -> Iterator[Group]:
@@ -2346,18 +2346,18 @@ class MessengerChats:
         include: Any = None,
         members: Any = None,
         responder: Any = None,
-        externallineids: Any = None,
-        externalstatuses: Any = None,
-        lastmessagefrom: Any = None,
-        lastmessageto: Any = None,
-        createdatfrom: Any = None,
-        createdatto: Any = None,
-        firstreplyatfrom: Any = None,
-        firstreplyatto: Any = None,
-        operatorreactiontimefrom: Any = None,
-        operatorreactiontimeto: Any = None,
-        withoutanswers: Any = None,
-        withoutoperatorreaction: Any = None,
+        external_line_ids: Any = None,
+        external_statuses: Any = None,
+        last_message_from: Any = None,
+        last_message_to: Any = None,
+        created_at_from: Any = None,
+        created_at_to: Any = None,
+        first_reply_at_from: Any = None,
+        first_reply_at_to: Any = None,
+        operator_reaction_time_from: Any = None,
+        operator_reaction_time_to: Any = None,
+        without_answers: Any = None,
+        without_operator_reaction: Any = None,
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
@@ -2378,18 +2378,18 @@ class MessengerChats:
         include: Any = None,
         members: Any = None,
         responder: Any = None,
-        externallineids: Any = None,
-        externalstatuses: Any = None,
-        lastmessagefrom: Any = None,
-        lastmessageto: Any = None,
-        createdatfrom: Any = None,
-        createdatto: Any = None,
-        firstreplyatfrom: Any = None,
-        firstreplyatto: Any = None,
-        operatorreactiontimefrom: Any = None,
-        operatorreactiontimeto: Any = None,
-        withoutanswers: Any = None,
-        withoutoperatorreaction: Any = None,
+        external_line_ids: Any = None,
+        external_statuses: Any = None,
+        last_message_from: Any = None,
+        last_message_to: Any = None,
+        created_at_from: Any = None,
+        created_at_to: Any = None,
+        first_reply_at_from: Any = None,
+        first_reply_at_to: Any = None,
+        operator_reaction_time_from: Any = None,
+        operator_reaction_time_to: Any = None,
+        without_answers: Any = None,
+        without_operator_reaction: Any = None,
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
@@ -2498,11 +2498,11 @@ class MessengerMessages:
     def list(
         self,
         *,
-        chatid: Any = None,
+        chat_id: Any = None,
         limit: Any = None,
-        lasttimestamp: Any = None,
-        firsttimestamp: Any = None,
-        unreadfirst: Any = None,
+        last_timestamp: Any = None,
+        first_timestamp: Any = None,
+        unread_first: Any = None,
         query: _Query = None,
     ) -> List[Message]:
         """Call ``GET /messenger/v1/messages`` (``messenger.messages.list``).
@@ -2513,11 +2513,11 @@ class MessengerMessages:
     def iter(
         self,
         *,
-        chatid: Any = None,
+        chat_id: Any = None,
         limit: Any = None,
-        lasttimestamp: Any = None,
-        firsttimestamp: Any = None,
-        unreadfirst: Any = None,
+        last_timestamp: Any = None,
+        first_timestamp: Any = None,
+        unread_first: Any = None,
         query: _Query = None,
     ) -> Iterator[Message]:
         """Iterate over every item of ``GET /messenger/v1/messages`` (``messenger.messages.list``),
@@ -2551,7 +2551,7 @@ class MessengerMessages:
         ``body`` is sent as JSON.
         """
 
-    def list_pinned(self, *, chatid: Any = None, query: _Query = None) -> List[Message]:
+    def list_pinned(self, *, chat_id: Any = None, query: _Query = None) -> List[Message]:
         """Call ``GET /messenger/v1/messages/getPinnedMessages``
         (``messenger.messages.list_pinned``).
         """
@@ -2875,8 +2875,8 @@ class TasksStages:
     def list(
         self,
         *,
-        groupid: Any = None,
-        allgroups: Any = None,
+        group_id: Any = None,
+        all_groups: Any = None,
         query: _Query = None,
     ) -> Data[List[TaskStage]]:
         """Call ``GET /tasks/v1/stages`` (``tasks.stages.list``)."""
@@ -2937,14 +2937,14 @@ class Users:
         show: Any = None,
         ids: Any = None,
         search: Any = None,
-        perpage: Any = None,
+        per_page: Any = None,
         boolean_operator: Any = None,
         status: Any = None,
         country: Any = None,
         head: Any = None,
         department: Any = None,
         table_fields: Any = None,
-        sortmodel: Any = None,
+        sort_model: Any = None,
         query: _Query = None,
     ) -> Page[User]:
         """Call ``GET /company/v1/users`` (``users.list``).
@@ -2960,14 +2960,14 @@ class Users:
         show: Any = None,
         ids: Any = None,
         search: Any = None,
-        perpage: Any = None,
+        per_page: Any = None,
         boolean_operator: Any = None,
         status: Any = None,
         country: Any = None,
         head: Any = None,
         department: Any = None,
         table_fields: Any = None,
-        sortmodel: Any = None,
+        sort_model: Any = None,
         query: _Query = None,
     ) -> Iterator[User]:
         """Iterate over every item of ``GET /company/v1/users`` (``users.list``), fetching one page
@@ -3011,8 +3011,8 @@ class Users:
         self,
         *,
         email: Any = None,
-        firstname: Any = None,
-        lastname: Any = None,
+        first_name: Any = None,
+        last_name: Any = None,
         search: Any = None,
         page: Any = None,
         list: Any = None,
@@ -3027,8 +3027,8 @@ class Users:
         self,
         *,
         email: Any = None,
-        firstname: Any = None,
-        lastname: Any = None,
+        first_name: Any = None,
+        last_name: Any = None,
         search: Any = None,
         page: Any = None,
         list: Any = None,
@@ -3439,12 +3439,12 @@ class AsyncComments:
     async def list(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Page[Comment]:
         """Call ``GET /comments/v1/comments`` (``comments.list``).
@@ -3455,12 +3455,12 @@ class AsyncComments:
     def iter(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[Comment]:
         """Iterate asynchronously over every item of ``GET /comments/v1/comments``
@@ -3476,12 +3476,12 @@ class AsyncComments:
     async def list_by_entity_ids(
         self,
         *,
-        entityids: Any = None,
-        entitytype: Any = None,
+        entity_ids: Any = None,
+        entity_type: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> Page[Comment]:
         """Call ``GET /comments/v1/comments`` (``comments.list_by_entity_ids``).
@@ -3492,12 +3492,12 @@ class AsyncComments:
     def iter_list_by_entity_ids(
         self,
         *,
-        entityids: Any = None,
-        entitytype: Any = None,
+        entity_ids: Any = None,
+        entity_type: Any = None,
         list: Any = None,
-        childlist: Any = None,
-        nextid: Any = None,
-        lastid: Any = None,
+        child_list: Any = None,
+        next_id: Any = None,
+        last_id: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[Comment]:
         """Iterate asynchronously over every item of ``GET /comments/v1/comments``
@@ -3519,8 +3519,8 @@ class AsyncComments:
     async def delete_by_entity(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``DELETE /comments/v1/comments`` (``comments.delete_by_entity``)."""
@@ -5251,8 +5251,8 @@ class AsyncFiles:
     async def list(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Page[File]:
         """Call ``GET /files/v1/files`` (``files.list``).
@@ -5263,8 +5263,8 @@ class AsyncFiles:
     def iter(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[File]:
         """Iterate asynchronously over every item of ``GET /files/v1/files`` (``files.list``),
@@ -5300,8 +5300,8 @@ class AsyncFiles:
         self,
         body: _Body = None,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``PATCH /files/v1/files`` (``files.update_by_entity``).
@@ -5312,8 +5312,8 @@ class AsyncFiles:
     async def delete_by_entity(
         self,
         *,
-        entitytype: Any = None,
-        entityid: Any = None,
+        entity_type: Any = None,
+        entity_id: Any = None,
         query: _Query = None,
     ) -> Any:
         """Call ``DELETE /files/v1/files`` (``files.delete_by_entity``)."""
@@ -5338,7 +5338,7 @@ class AsyncGroups:
         *,
         page: Any = None,
         list: Any = None,
-        userid: Any = None,
+        user_id: Any = None,
         q: Any = None,
         query: _Query = None,
     ) -> Page[Group]:
@@ -5352,7 +5352,7 @@ class AsyncGroups:
         *,
         page: Any = None,
         list: Any = None,
-        userid: Any = None,
+        user_id: Any = None,
         q: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[Group]:
@@ -5611,18 +5611,18 @@ class AsyncMessengerChats:
         include: Any = None,
         members: Any = None,
         responder: Any = None,
-        externallineids: Any = None,
-        externalstatuses: Any = None,
-        lastmessagefrom: Any = None,
-        lastmessageto: Any = None,
-        createdatfrom: Any = None,
-        createdatto: Any = None,
-        firstreplyatfrom: Any = None,
-        firstreplyatto: Any = None,
-        operatorreactiontimefrom: Any = None,
-        operatorreactiontimeto: Any = None,
-        withoutanswers: Any = None,
-        withoutoperatorreaction: Any = None,
+        external_line_ids: Any = None,
+        external_statuses: Any = None,
+        last_message_from: Any = None,
+        last_message_to: Any = None,
+        created_at_from: Any = None,
+        created_at_to: Any = None,
+        first_reply_at_from: Any = None,
+        first_reply_at_to: Any = None,
+        operator_reaction_time_from: Any = None,
+        operator_reaction_time_to: Any = None,
+        without_answers: Any = None,
+        without_operator_reaction: Any = None,
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
@@ -5643,18 +5643,18 @@ class AsyncMessengerChats:
         include: Any = None,
         members: Any = None,
         responder: Any = None,
-        externallineids: Any = None,
-        externalstatuses: Any = None,
-        lastmessagefrom: Any = None,
-        lastmessageto: Any = None,
-        createdatfrom: Any = None,
-        createdatto: Any = None,
-        firstreplyatfrom: Any = None,
-        firstreplyatto: Any = None,
-        operatorreactiontimefrom: Any = None,
-        operatorreactiontimeto: Any = None,
-        withoutanswers: Any = None,
-        withoutoperatorreaction: Any = None,
+        external_line_ids: Any = None,
+        external_statuses: Any = None,
+        last_message_from: Any = None,
+        last_message_to: Any = None,
+        created_at_from: Any = None,
+        created_at_to: Any = None,
+        first_reply_at_from: Any = None,
+        first_reply_at_to: Any = None,
+        operator_reaction_time_from: Any = None,
+        operator_reaction_time_to: Any = None,
+        without_answers: Any = None,
+        without_operator_reaction: Any = None,
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
@@ -5793,11 +5793,11 @@ class AsyncMessengerMessages:
     async def list(
         self,
         *,
-        chatid: Any = None,
+        chat_id: Any = None,
         limit: Any = None,
-        lasttimestamp: Any = None,
-        firsttimestamp: Any = None,
-        unreadfirst: Any = None,
+        last_timestamp: Any = None,
+        first_timestamp: Any = None,
+        unread_first: Any = None,
         query: _Query = None,
     ) -> List[Message]:
         """Call ``GET /messenger/v1/messages`` (``messenger.messages.list``).
@@ -5808,11 +5808,11 @@ class AsyncMessengerMessages:
     def iter(
         self,
         *,
-        chatid: Any = None,
+        chat_id: Any = None,
         limit: Any = None,
-        lasttimestamp: Any = None,
-        firsttimestamp: Any = None,
-        unreadfirst: Any = None,
+        last_timestamp: Any = None,
+        first_timestamp: Any = None,
+        unread_first: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[Message]:
         """Iterate asynchronously over every item of ``GET /messenger/v1/messages``
@@ -5846,7 +5846,7 @@ class AsyncMessengerMessages:
         ``body`` is sent as JSON.
         """
 
-    async def list_pinned(self, *, chatid: Any = None, query: _Query = None) -> List[Message]:
+    async def list_pinned(self, *, chat_id: Any = None, query: _Query = None) -> List[Message]:
         """Call ``GET /messenger/v1/messages/getPinnedMessages``
         (``messenger.messages.list_pinned``).
         """
@@ -6188,8 +6188,8 @@ class AsyncTasksStages:
     async def list(
         self,
         *,
-        groupid: Any = None,
-        allgroups: Any = None,
+        group_id: Any = None,
+        all_groups: Any = None,
         query: _Query = None,
     ) -> Data[List[TaskStage]]:
         """Call ``GET /tasks/v1/stages`` (``tasks.stages.list``)."""
@@ -6261,14 +6261,14 @@ class AsyncUsers:
         show: Any = None,
         ids: Any = None,
         search: Any = None,
-        perpage: Any = None,
+        per_page: Any = None,
         boolean_operator: Any = None,
         status: Any = None,
         country: Any = None,
         head: Any = None,
         department: Any = None,
         table_fields: Any = None,
-        sortmodel: Any = None,
+        sort_model: Any = None,
         query: _Query = None,
     ) -> Page[User]:
         """Call ``GET /company/v1/users`` (``users.list``).
@@ -6284,14 +6284,14 @@ class AsyncUsers:
         show: Any = None,
         ids: Any = None,
         search: Any = None,
-        perpage: Any = None,
+        per_page: Any = None,
         boolean_operator: Any = None,
         status: Any = None,
         country: Any = None,
         head: Any = None,
         department: Any = None,
         table_fields: Any = None,
-        sortmodel: Any = None,
+        sort_model: Any = None,
         query: _Query = None,
     ) -> AsyncIterator[User]:
         """Iterate asynchronously over every item of ``GET /company/v1/users`` (``users.list``),
@@ -6353,8 +6353,8 @@ class AsyncUsers:
         self,
         *,
         email: Any = None,
-        firstname: Any = None,
-        lastname: Any = None,
+        first_name: Any = None,
+        last_name: Any = None,
         search: Any = None,
         page: Any = None,
         list: Any = None,
@@ -6369,8 +6369,8 @@ class AsyncUsers:
         self,
         *,
         email: Any = None,
-        firstname: Any = None,
-        lastname: Any = None,
+        first_name: Any = None,
+        last_name: Any = None,
         search: Any = None,
         page: Any = None,
         list: Any = None,

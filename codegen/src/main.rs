@@ -5,6 +5,7 @@
 mod model;
 mod python;
 mod rust;
+mod typescript;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ fn outputs(root: &model::Namespace) -> Vec<Output> {
     let mut outputs = Vec::new();
     outputs.extend(rust::outputs(root));
     outputs.extend(python::outputs(root));
+    outputs.extend(typescript::outputs(root));
     outputs
 }
 

@@ -441,8 +441,9 @@ impl Client {
     }
 }
 
-/// Finds `op_id` in the operation table.
-pub(crate) fn lookup(op_id: &str) -> Result<&'static Operation> {
+/// Finds `op_id` in the operation table; a configuration error names an
+/// unknown id.
+pub fn lookup(op_id: &str) -> Result<&'static Operation> {
     operation::find(op_id).ok_or_else(|| {
         Error::config(format!(
             "unknown operation `{op_id}`: op ids look like `crm.items.list`; see uspacy::OPERATIONS"
@@ -453,7 +454,7 @@ pub(crate) fn lookup(op_id: &str) -> Result<&'static Operation> {
 /// Parses a 2xx body as JSON; an empty body is `null`. An operation that
 /// documents no body (`Envelope::Empty`) may answer plain text, which comes
 /// back as a JSON string.
-pub(crate) fn decode_json(op: &Operation, response: &RawResponse) -> Result<Value> {
+pub fn decode_json(op: &Operation, response: &RawResponse) -> Result<Value> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }

@@ -106,6 +106,12 @@ impl Error {
         Error::build(ErrorKind::Config, message).finish()
     }
 
+    /// An error of `kind` with `message` and nothing else, for hosts that
+    /// report their own failures (a token provider, a value conversion).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::build(kind, message).finish()
+    }
+
     pub(crate) fn with_kind(kind: ErrorKind, message: impl Into<String>) -> ErrorBuilder {
         Error::build(kind, message)
     }

@@ -60,7 +60,7 @@ mod rt;
 mod secret;
 mod transport;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{decode_json, lookup, Client, ClientBuilder};
 pub use config::{
     BoxFuture, Credentials, RefreshGuard, RefreshLock, RetryPolicy, Timeouts, TokenHook, TokenPair,
     TokenProvider,

@@ -328,6 +328,25 @@ impl Client {
         typed(op, &response, raw)
     }
 
+    /// Streams every page of a list operation, items as JSON, fetching the
+    /// next page only when this one has been consumed. Bindings use it to
+    /// hand a whole page across at once.
+    pub fn paginate_pages(
+        &self,
+        op_id: &str,
+        path_params: Value,
+        query: Value,
+    ) -> Result<impl Stream<Item = Result<Page<Value>>> + use<>> {
+        let op = crate::client::lookup(op_id)?;
+        if op.paging == Paging::None {
+            return Err(Error::config(format!(
+                "{op_id} does not page; call it with `call` instead"
+            )));
+        }
+        Ok(pages(self.clone(), op, path_params, query)
+            .and_then(move |(response, raw)| futures::future::ready(typed(op, &response, raw))))
+    }
+
     /// Streams every item of a list operation as JSON, page by page, for
     /// any paging kind. Fails at once for an unknown `op_id` or an
     /// operation that does not page.

@@ -256,3 +256,23 @@ async fn stream_error_mid_way() {
         .await;
     assert_eq!(result.unwrap_err().kind(), uspacy::ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn pages_stream_keeps_meta() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    let pages: Vec<uspacy::Page<Value>> = client
+        .paginate_pages(
+            "crm.items.list",
+            json!({"entity_code": "deals"}),
+            json!({"list": 100}),
+        )
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[2].items.len(), 100);
+    assert_eq!(pages[2].meta.as_ref().unwrap().current_page, Some(3));
+    assert!(!pages[2].has_more());
+}

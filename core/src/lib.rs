@@ -19,7 +19,7 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use uspacy::{Client, Credentials, models::crm::{Item, ListQuery}};
+//! use uspacy::{Client, Credentials, models::{Item, ListQuery}};
 //!
 //! # async fn run() -> uspacy::Result<()> {
 //! let client = Client::builder()
@@ -34,7 +34,7 @@
 //!     .await?;
 //! println!("created deal {:?}", deal.id);
 //!
-//! let deals: Vec<Item> = client.crm().items().stream("deals", &ListQuery::page(1, 100))?.try_collect().await?;
+//! let deals: Vec<Item> = client.crm().items().iter("deals", &ListQuery::page(1, 100))?.try_collect().await?;
 //! println!("{} deals", deals.len());
 //!
 //! // Any operation of the table, JSON in and out:

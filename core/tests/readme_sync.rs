@@ -55,7 +55,7 @@ fn fence(line: &str) -> Option<(char, usize, &str)> {
     Some((marker, length, rest[length..].trim()))
 }
 
-/// The level and text of an ATX heading line.
+/// Returns the level and text of an ATX heading line.
 fn heading(line: &str) -> Option<(usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
@@ -106,8 +106,8 @@ fn parse(markdown: &str) -> Outline {
         }
     }
     if let Some(unclosed) = open {
-        // An unclosed fence runs to the end of the document in Markdown;
-        // keep it, so that the comparison still sees it.
+        // In Markdown an unclosed fence runs to the end of the document,
+        // so the block is kept and still compared.
         outline.blocks.push(unclosed.block);
     }
     outline
@@ -245,17 +245,17 @@ fn readme_rust_blocks_come_from_examples() {
     assert!(!rust_blocks.is_empty(), "README.md has no ```rust block");
 
     for block in rust_blocks {
-        let wanted = trimmed_lines(&block.body);
+        let expected_lines = trimmed_lines(&block.body);
         assert!(
-            !wanted.is_empty(),
+            !expected_lines.is_empty(),
             "README.md line {}: empty rust block",
             block.line
         );
         let found = examples.iter().any(|(_, text)| {
             let lines = trimmed_lines(text);
             lines
-                .windows(wanted.len())
-                .any(|window| window == wanted.as_slice())
+                .windows(expected_lines.len())
+                .any(|window| window == expected_lines.as_slice())
         });
         assert!(
             found,

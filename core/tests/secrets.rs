@@ -53,7 +53,7 @@ async fn every_credential_kind_stays_secret() {
     let mock = mock().await;
     let demo = mock.credentials();
     let issued = mock.issue_tokens(-10);
-    let secrets_owned = vec![
+    let secrets_owned = [
         demo.password.clone(),
         demo.client_secret.clone(),
         demo.webhook_key.clone(),

@@ -477,3 +477,69 @@ pub(crate) fn parse_token_response(
         expires_at,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> RawResponse {
+        RawResponse {
+            status: 200,
+            headers: Default::default(),
+            body: body.as_bytes().to_vec().into(),
+        }
+    }
+
+    fn sign_in_op() -> &'static Operation {
+        operation::find("auth.sign_in").unwrap()
+    }
+
+    #[test]
+    fn expiry_spellings() {
+        let now = rt::now_unix_ms() / 1000;
+        for body in [
+            r#"{"jwt":"a","refreshToken":"r","expireInSeconds":3600}"#,
+            r#"{"jwt":"a","refreshToken":"r","expiresInSeconds":"3600"}"#,
+        ] {
+            let pair = parse_token_response(sign_in_op(), &response(body), None).unwrap();
+            let expires_at = pair.expires_at.unwrap();
+            assert!((now + 3599..=now + 3601).contains(&expires_at), "{body}");
+        }
+    }
+
+    #[test]
+    fn expiry_from_jwt_claim() {
+        use base64::Engine;
+        let payload =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"exp":4000000000}"#);
+        let body = format!(r#"{{"jwt":"h.{payload}.s","refreshToken":"r"}}"#);
+        let pair = parse_token_response(sign_in_op(), &response(&body), None).unwrap();
+        assert_eq!(pair.expires_at, Some(4_000_000_000));
+    }
+
+    #[test]
+    fn missing_jwt_is_decode_error() {
+        let error = parse_token_response(sign_in_op(), &response(r#"{"refreshToken":"r"}"#), None)
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(error.message().contains("`jwt`"), "{error}");
+        assert!(
+            error.body().is_none(),
+            "the body may hold tokens and is not kept"
+        );
+    }
+
+    #[test]
+    fn missing_refresh_keeps_previous() {
+        let previous = Secret::new("old-refresh");
+        let pair = parse_token_response(sign_in_op(), &response(r#"{"jwt":"a"}"#), Some(&previous))
+            .unwrap();
+        assert_eq!(pair.refresh_token, Some(previous));
+    }
+
+    #[test]
+    fn non_json_body_is_decode_error() {
+        let error = parse_token_response(sign_in_op(), &response("<html>"), None).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+}

@@ -136,6 +136,37 @@ test('ESM and CommonJS share one set of classes', async () => {
   assert.equal(report.instance, true)
 })
 
+test('packed tarball installs into a fresh folder and runs', { timeout: 300_000 }, async () => {
+  // What a user gets from `npm install <tarball>`: only the files the
+  // package lists, installed without the workspace around them.
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uspacy-pack-'))
+  const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uspacy-app-'))
+  try {
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: PACKAGE_DIR, maxBuffer: 16 << 20 })
+    const [packed] = JSON.parse(stdout)
+    const tarball = path.join(packDir, packed.filename)
+    const packedFiles = packed.files.map((file) => file.path)
+    assert.ok(packedFiles.some((file) => file.startsWith('native/') && file.endsWith('.node')), 'the addon is packed')
+    assert.ok(!packedFiles.some((file) => file.startsWith('src/') || file.startsWith('test/')), 'sources and tests are not packed')
+
+    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'uspacy-sample-app', private: true }))
+    await run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: appDir, maxBuffer: 16 << 20 })
+    const sample = `const { Uspacy } = require('uspacy')\n;(async () => {${CALLS}\n})()\n`
+    fs.writeFileSync(path.join(appDir, 'sample.cjs'), sample)
+
+    const child = await run(process.execPath, ['sample.cjs'], {
+      cwd: appDir,
+      timeout: 20_000,
+      env: { ...process.env, MOCK_BASE_URL: mock.baseUrl, MOCK_EMAIL: mock.info.email, MOCK_PASSWORD: mock.info.password },
+    })
+    assert.deepEqual(JSON.parse(child.stdout.trim()), { listed: 5, seen: 30, pairs: 2 })
+    assert.ok(fs.realpathSync(path.join(appDir, 'node_modules', 'uspacy')).startsWith(fs.realpathSync(appDir)), 'installed as a copy, not a link')
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true })
+    fs.rmSync(appDir, { recursive: true, force: true })
+  }
+})
+
 test('a client that is never closed does not hold the process', async () => {
   const source = `
     const { Uspacy } = require('uspacy')

@@ -5,6 +5,7 @@
 mod model;
 mod python;
 mod rust;
+mod tests;
 mod typescript;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ fn outputs(root: &model::Namespace) -> Vec<Output> {
     outputs.extend(rust::outputs(root));
     outputs.extend(python::outputs(root));
     outputs.extend(typescript::outputs(root));
+    outputs.extend(tests::outputs(root));
     outputs
 }
 

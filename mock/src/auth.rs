@@ -85,10 +85,15 @@ fn token_response(tokens: &IssuedTokens) -> Resp {
 pub(crate) fn authenticate(shared: &Shared, req: &ApiRequest) -> Result<i64, Resp> {
     let token = req.bearer().ok_or_else(unauthenticated)?;
     let claims = jwt::verify(&shared.jwt_secret, token, now()).map_err(|_| unauthenticated())?;
-    claims
+    let id = claims
         .get("id")
         .and_then(Value::as_i64)
-        .ok_or_else(unauthenticated)
+        .ok_or_else(unauthenticated)?;
+    // A deactivated user's tokens stop working at once.
+    if shared.portal().user(id).is_some_and(|user| !user.active()) {
+        return Err(unauthenticated());
+    }
+    Ok(id)
 }
 
 fn require_email(errors: &mut Errors, body: &Value) -> Option<String> {
@@ -140,9 +145,12 @@ pub(crate) fn sign_in(shared: &Shared, req: &ApiRequest) -> Resp {
 
     let mut portal = shared.portal();
     let user = match portal.user_by_email(&email) {
-        Some(user) if user.password == password => user.clone(),
+        Some(user) if user.registered() && user.password == password => user.clone(),
         _ => return message(401, false, "Invalid email or password."),
     };
+    if !user.active() {
+        return message(403, false, "The user is deactivated.");
+    }
     if let Some(expected) = &user.two_factor_code {
         match text_field(&body, "code") {
             None => {
@@ -257,13 +265,27 @@ fn create_account(shared: &Shared, req: &ApiRequest, with_domain: bool) -> Resp 
     }
 
     let mut portal = shared.portal();
+    // Registration by invitation completes the invited (unregistered) user.
+    let mut invited = None;
     if let Some(email) = &email {
-        if portal.user_by_email(email).is_some() {
-            errors.add("email", "The email has already been taken.");
+        match portal.user_by_email(email) {
+            Some(user) if with_domain && !user.registered() => invited = Some(user.id),
+            Some(_) => errors.add("email", "The email has already been taken."),
+            None => {}
         }
     }
     if !errors.is_empty() {
         return errors.into_response();
+    }
+    if let Some(id) = invited {
+        if let Some(user) = portal.user_mut(id) {
+            user.password = password.unwrap_or_default();
+            user.first_name = first_name.unwrap_or_default();
+            user.last_name = last_name.unwrap_or_default();
+            user.profile.insert("registered".into(), Value::Bool(true));
+        }
+        let tokens = issue_tokens(shared, &mut portal, id, shared.token_lifetime);
+        return token_response(&tokens);
     }
 
     portal.seq.user += 1;
@@ -276,6 +298,7 @@ fn create_account(shared: &Shared, req: &ApiRequest, with_domain: bool) -> Resp 
         last_name: last_name.unwrap_or_default(),
         roles: vec!["user".to_string()],
         two_factor_code: None,
+        profile: Default::default(),
     });
     let tokens = issue_tokens(shared, &mut portal, id, shared.token_lifetime);
     token_response(&tokens)
@@ -397,7 +420,8 @@ pub(crate) fn change_user_password(shared: &Shared, req: &ApiRequest, user_id: &
     match portal.users.iter_mut().find(|u| Some(u.id) == target) {
         Some(user) => {
             user.password = password.unwrap_or_default();
-            json(200, &user.to_json())
+            let user = user.clone();
+            json(200, &portal.user_json(&user))
         }
         None => message(404, false, format!("User {user_id} not found.")),
     }

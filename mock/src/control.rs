@@ -61,15 +61,32 @@ pub(crate) fn handle(shared: &Shared, method: &Method, raw_path: &str, body: &By
             }
         }
         ("GET", ["__mock", "storage", id, ..]) => crate::files::download(shared, id),
+        ("GET", ["__mock", "operations"]) => json(200, &operations()),
         _ => json(
             404,
             &json!({"message": format!(
                 "Unknown control route {method} {raw_path}. Routes: GET /__mock/health, GET /__mock/credentials, \
                  GET|DELETE /__mock/requests, GET|POST|DELETE /__mock/faults, POST /__mock/tokens, \
-                 GET /__mock/items/{{code}}/{{id}}, GET /__mock/storage/{{file id}}"
+                 GET /__mock/items/{{code}}/{{id}}, GET /__mock/storage/{{file id}}, GET /__mock/operations"
             )}),
         ),
     }
+}
+
+/// Lists every operation of the table with the kind of handler that serves it.
+fn operations() -> Value {
+    let list: Vec<Value> = uspacy::OPERATIONS
+        .iter()
+        .map(|op| {
+            let handler = match crate::handlers::kind(op.id) {
+                crate::handlers::Kind::Stateful => "stateful",
+                crate::handlers::Kind::SchemaShaped => "schema-shaped",
+                crate::handlers::Kind::Unassigned => "unassigned",
+            };
+            json!({"op_id": op.id, "method": op.method.as_str(), "path": op.path, "handler": handler})
+        })
+        .collect();
+    Value::Array(list)
 }
 
 /// `POST /__mock/faults` with one fault object or a list of them.

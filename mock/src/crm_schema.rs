@@ -13,7 +13,7 @@ use crate::state::{EntityDef, ItemTable, Portal, StageKind};
 use crate::words::transliterate;
 
 /// Field types accepted by field creation, with their display names.
-const FIELD_TYPES: &[(&str, &str)] = &[
+pub(crate) const FIELD_TYPES: &[(&str, &str)] = &[
     ("string", "Рядок"),
     ("textarea", "Текст"),
     ("integer", "Ціле число"),
@@ -36,7 +36,7 @@ const FIELD_TYPES: &[(&str, &str)] = &[
     ("priority", "Пріоритет"),
 ];
 
-fn is_code(text: &str) -> bool {
+pub(crate) fn is_code(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -216,7 +216,11 @@ pub(crate) fn get_field(shared: &Shared, code: &str, field: &str) -> Handled {
 
 /// Checks and completes list values: each needs a `title`; a missing
 /// `value` code is made from the title.
-fn normalize_values(raw: &Value, errors: &mut Errors, key: &str) -> Vec<Map<String, Value>> {
+pub(crate) fn normalize_values(
+    raw: &Value,
+    errors: &mut Errors,
+    key: &str,
+) -> Vec<Map<String, Value>> {
     let Some(items) = raw.as_array() else {
         errors.add(key, format!("The {key} must be an array of list values."));
         return Vec::new();

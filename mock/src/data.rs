@@ -56,10 +56,10 @@ pub(crate) struct Sizes {
 }
 
 /// Number of employees that own records.
-const EMPLOYEES: i64 = 12;
+pub(crate) const EMPLOYEES: i64 = 12;
 /// 2024-01-01T00:00:00Z: generated records are dated after it, so the data
 /// does not depend on the clock.
-const EPOCH: i64 = 1_704_067_200;
+pub(crate) const EPOCH: i64 = 1_704_067_200;
 
 /// Builds the whole demo portal.
 pub(crate) fn generate(seed: u64, domain: &str, sizes: &Sizes) -> Portal {
@@ -87,6 +87,28 @@ pub(crate) fn generate(seed: u64, domain: &str, sizes: &Sizes) -> Portal {
     portal
 }
 
+/// Adds the demo data of the services beyond CRM records: company, groups,
+/// tasks, messenger, products, activities, requisites, documents, e-mail and
+/// apps. Each service draws from its own stream of the seed, so adding data
+/// to one leaves the others unchanged. `webhook` is the base URL and key of
+/// the demo incoming webhook.
+pub(crate) fn add_services(portal: &mut Portal, seed: u64, domain: &str, webhook: (&str, &str)) {
+    let stream = |salt: u64| Rng::new(seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    // A funnel without records, which can be deleted, as can its stages.
+    portal.add_funnel(demo::CUSTOM_ENTITY, "Внутрішні проєкти", "internal", false);
+    crate::company::seed(portal, &mut stream(1), webhook);
+    crate::social::seed(portal, &mut stream(2));
+    crate::tasks::seed(portal, &mut stream(3));
+    let workspace = domain.split('.').next().unwrap_or(domain);
+    crate::messenger::seed(portal, &mut stream(4), workspace);
+    crate::catalog::seed(portal, &mut stream(5));
+    crate::activities::seed(portal, &mut stream(6));
+    crate::requisites::seed(portal, &mut stream(7));
+    crate::crm_more::seed(portal);
+    crate::email::seed(portal, &mut stream(8), domain);
+    crate::apps::seed(portal);
+}
+
 fn add_users(portal: &mut Portal, rng: &mut Rng, domain: &str) {
     portal.users.push(User {
         id: 1,
@@ -96,6 +118,7 @@ fn add_users(portal: &mut Portal, rng: &mut Rng, domain: &str) {
         last_name: "Демченко".to_string(),
         roles: vec!["owner".to_string(), "admin".to_string()],
         two_factor_code: None,
+        profile: Default::default(),
     });
     portal.users.push(User {
         id: 2,
@@ -105,6 +128,7 @@ fn add_users(portal: &mut Portal, rng: &mut Rng, domain: &str) {
         last_name: "Захарченко".to_string(),
         roles: vec!["admin".to_string()],
         two_factor_code: Some(demo::TWO_FACTOR_CODE.to_string()),
+        profile: Default::default(),
     });
     // Employees who own records but never sign in.
     for id in 3..=EMPLOYEES {
@@ -128,6 +152,7 @@ fn add_users(portal: &mut Portal, rng: &mut Rng, domain: &str) {
             last_name: last.to_string(),
             roles: vec!["user".to_string()],
             two_factor_code: None,
+            profile: Default::default(),
         });
     }
     portal.seq.user = EMPLOYEES;

@@ -203,6 +203,106 @@ pub(crate) fn upload(shared: &Shared, req: &ApiRequest) -> Handled {
     Ok(json(200, &json!({"data": stored})))
 }
 
+/// A parsed `multipart/form-data` body: text fields and file parts.
+pub(crate) struct Form {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<multipart::Part>,
+}
+
+impl Form {
+    /// Returns the first text field called `name`.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Returns the fields as a PHP-style object: `usersIds[]` become arrays
+    /// and `themeSettings[bgColor]` nested objects, as Laravel reads them.
+    pub fn to_value(&self) -> Value {
+        let encoded: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(key, value)| {
+                format!(
+                    "{}={}",
+                    utf8_percent_encode(key, NON_ALPHANUMERIC),
+                    utf8_percent_encode(value, NON_ALPHANUMERIC)
+                )
+            })
+            .collect();
+        crate::query::parse(&encoded.join("&"))
+    }
+}
+
+/// Reads a multipart body; `field` names the form field in the error when
+/// the body is not multipart.
+pub(crate) fn read_form(req: &ApiRequest, field: &str) -> Result<Form, Resp> {
+    let content_type = req
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multipart::boundary(content_type).ok_or_else(|| {
+        invalid(
+            field,
+            "The body must be sent as multipart/form-data with a boundary.",
+        )
+    })?;
+    let parts = multipart::parse(&boundary, &req.body)
+        .map_err(|error| invalid(field, format!("The multipart body is malformed: {error}.")))?;
+    let mut form = Form {
+        fields: Vec::new(),
+        files: Vec::new(),
+    };
+    for part in parts {
+        if part.filename.is_some() {
+            form.files.push(part);
+        } else {
+            let text = String::from_utf8_lossy(&part.data).into_owned();
+            form.fields.push((part.name, text));
+        }
+    }
+    Ok(form)
+}
+
+/// Stores an uploaded part as a file of `entity_type`/`entity_id` and
+/// returns its JSON form (with the download `url`).
+pub(crate) fn store_part(
+    shared: &Shared,
+    portal: &mut crate::state::Portal,
+    part: &multipart::Part,
+    entity: (&str, &str),
+    creator_id: i64,
+) -> Value {
+    portal.seq.file += 1;
+    let filename = part.filename.clone().unwrap_or_default();
+    let (width, height) = match image_size(&part.data) {
+        Some((w, h)) => (Some(w), Some(h)),
+        None => (None, None),
+    };
+    let file = StoredFile {
+        id: portal.seq.file,
+        entity_type: entity.0.to_string(),
+        entity_id: entity.1.to_string(),
+        upload_id: uuid_v4(),
+        creator_id,
+        content_type: part
+            .content_type
+            .clone()
+            .unwrap_or_else(|| guess_content_type(&filename).to_string()),
+        original_filename: filename,
+        last_modified: now(),
+        width,
+        height,
+        bytes: part.data.clone(),
+    };
+    let value = file_json(&shared.base_url, &file);
+    portal.files.insert(file.id, file);
+    value
+}
+
 fn entity_filter(req: &ApiRequest) -> (Option<String>, Option<String>) {
     let read = |key: &str| {
         req.query

@@ -1,7 +1,9 @@
 //! `uspacy-mock`: a local emulator of a Uspacy portal's REST API for tests.
 //!
-//! It serves the auth, CRM and files routes over real HTTP with in-memory,
-//! seed-deterministic demo data, records every request, and injects faults
+//! It serves every operation of the core's table (`uspacy::OPERATIONS`)
+//! over real HTTP with in-memory, seed-deterministic demo data. The main
+//! resources of each service are stateful, and the other operations return
+//! generated data of the documented shape. It records every request and injects faults
 //! (latency, error statuses, rate limits, dropped connections, broken
 //! bodies, missing CORS) on demand.
 //!
@@ -21,22 +23,37 @@
 #![allow(clippy::result_large_err)]
 #![warn(missing_docs)]
 
+mod activities;
+mod adapters;
+mod apps;
 mod auth;
+mod catalog;
+mod company;
 mod control;
 mod crm_items;
+mod crm_more;
 mod crm_schema;
 mod data;
+mod email;
 mod faults;
 mod files;
 mod filter;
+mod handlers;
 mod http;
 mod jwt;
+mod messenger;
 mod multipart;
 mod query;
 mod record;
+mod requisites;
 mod router;
+mod search;
 mod server;
+mod shapes;
+mod social;
 mod state;
+mod store;
+mod tasks;
 mod words;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -70,6 +87,19 @@ pub mod demo {
     pub const DEAL_CHANNEL_FIELD: &str = "uf_crm_1716200002";
     /// String field of companies holding the 8-digit EDRPOU code.
     pub const COMPANY_EDRPOU_FIELD: &str = "uf_crm_1716200003";
+    /// The public messenger chat every employee is in (the owner created it).
+    pub const GENERAL_CHAT_ID: &str = "6650c0de0000000000000001";
+    /// The sales department's group chat (user 3 owns it, user 1 is a member).
+    pub const SALES_CHAT_ID: &str = "6650c0de0000000000000002";
+    /// The first message of the general chat, written by the portal owner.
+    pub const FIRST_MESSAGE_ID: &str = "6650d00d0000000000000001";
+    /// The Telegram external line of the messenger.
+    pub const EXTERNAL_LINE_ID: &str = "6650e11e0000000000000001";
+    /// A user invited by e-mail who has not registered yet.
+    pub const INVITED_USER_ID: i64 = 13;
+    /// The funnel of the custom entity without records, so it and its
+    /// stages can be deleted.
+    pub const EMPTY_FUNNEL_ID: i64 = 5;
 
     /// Returns the main demo user's e-mail on `domain`.
     pub fn email(domain: &str) -> String {

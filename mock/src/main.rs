@@ -9,8 +9,8 @@ use uspacy_mock::{startup_json, MockConfig, MockServer};
 const USAGE: &str = "\
 Usage: uspacy-mock [OPTIONS]
 
-Runs a local emulator of a Uspacy portal's REST API (auth, CRM, files) with
-generated demo data, until SIGTERM or Ctrl-C.
+Runs a local emulator of a Uspacy portal's REST API (every operation of the
+SDK's table) with generated demo data, until SIGTERM or Ctrl-C.
 
 Options:
   --host ADDR            address to bind (default 127.0.0.1)

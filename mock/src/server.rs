@@ -72,7 +72,13 @@ fn build_shared(config: &MockConfig, addr: SocketAddr) -> Shared {
         leads: 300,
         projects: 40,
     };
-    let portal = data::generate(config.seed, &config.domain, &sizes);
+    let mut portal = data::generate(config.seed, &config.domain, &sizes);
+    data::add_services(
+        &mut portal,
+        config.seed,
+        &config.domain,
+        (&base_url, &credentials.webhook_key),
+    );
     let jwt_secret: Vec<u8> = std::iter::repeat_with(|| fastrand::u8(..))
         .take(32)
         .collect();
@@ -354,8 +360,11 @@ fn route_api_request(
         body: body.clone(),
         user_id: None,
     };
+    // Any active incoming webhook's key authenticates; the demo key belongs
+    // to the seeded webhook 1.
+    let key_is_active = |key: &str| crate::company::webhook_key_is_active(&shared.portal(), key);
     match webhook_key {
-        Some(key) if key == shared.credentials.webhook_key => {
+        Some(key) if key_is_active(&key) => {
             request.user_id = Some(1);
             router::dispatch(shared, &mut request, true)
         }

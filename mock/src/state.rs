@@ -1,4 +1,5 @@
-//! In-memory state of the emulated portal: users, CRM schema and records, files.
+//! In-memory state of the emulated portal: users, CRM schema and records,
+//! files, and the record tables of the other services.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,20 +16,20 @@ pub(crate) struct User {
     pub roles: Vec<String>,
     /// Users with a code must send it as `code` when signing in.
     pub two_factor_code: Option<String>,
+    /// Every other key of the user object (`patronymic`, `position`,
+    /// `phone`, `active`, `registered`, custom fields), camelCase as sent.
+    pub profile: Map<String, Value>,
 }
 
 impl User {
-    /// Returns the user object returned by user endpoints.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "authUserId": self.id,
-            "email": self.email,
-            "firstName": self.first_name,
-            "lastName": self.last_name,
-            "roles": self.roles,
-            "active": true,
-        })
+    /// Tells whether the user may sign in and shows in default lists.
+    pub fn active(&self) -> bool {
+        self.profile.get("active").and_then(Value::as_bool) != Some(false)
+    }
+
+    /// Tells whether the user finished registration (false for invitations).
+    pub fn registered(&self) -> bool {
+        self.profile.get("registered").and_then(Value::as_bool) != Some(false)
     }
 }
 
@@ -151,17 +152,73 @@ pub(crate) struct StoredFile {
     pub bytes: bytes::Bytes,
 }
 
-/// Records of one entity, keyed by id.
+/// Records of one entity or resource, keyed by id.
 #[derive(Default, Debug)]
 pub(crate) struct ItemTable {
     pub rows: BTreeMap<i64, Map<String, Value>>,
     pub next_id: i64,
 }
 
+/// The record table of a service resource (departments, tasks, products...).
+pub(crate) type Table = ItemTable;
+
 impl ItemTable {
     pub fn allocate_id(&mut self) -> i64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Stores `row` under a new id, which is also written to its `id` key.
+    pub fn insert_new(&mut self, mut row: Map<String, Value>) -> i64 {
+        let id = self.allocate_id();
+        row.insert("id".into(), json!(id));
+        self.rows.insert(id, row);
+        id
+    }
+
+    pub fn get(&self, id: i64) -> Option<&Map<String, Value>> {
+        self.rows.get(&id)
+    }
+
+    pub fn get_mut(&mut self, id: i64) -> Option<&mut Map<String, Value>> {
+        self.rows.get_mut(&id)
+    }
+}
+
+/// Messenger documents (chats, messages, external lines) in creation order.
+/// Their ids are opaque 24-digit hex strings, like MongoDB object ids.
+#[derive(Default, Debug)]
+pub(crate) struct Documents {
+    pub rows: Vec<Map<String, Value>>,
+    /// The counter in the last generated id.
+    pub next: u64,
+}
+
+impl Documents {
+    /// Returns a new id: the 8-digit `prefix` and a 16-digit counter.
+    pub fn allocate(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}{:016x}", self.next)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Map<String, Value>> {
+        self.rows
+            .iter()
+            .find(|row| row.get("id").and_then(Value::as_str) == Some(id))
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Map<String, Value>> {
+        self.rows
+            .iter_mut()
+            .find(|row| row.get("id").and_then(Value::as_str) == Some(id))
+    }
+
+    /// Removes the document with `id`; returns whether it existed.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let before = self.rows.len();
+        self.rows
+            .retain(|row| row.get("id").and_then(Value::as_str) != Some(id));
+        self.rows.len() != before
     }
 }
 
@@ -176,6 +233,8 @@ pub(crate) struct Sequences {
     pub user: i64,
     /// Suffix of generated `uf_crm_<digits>` field codes.
     pub field_code: i64,
+    /// Suffix of generated `customfield_<n>` user field codes.
+    pub user_field_code: i64,
 }
 
 /// Everything the mock portal stores.
@@ -193,6 +252,90 @@ pub(crate) struct Portal {
     /// Valid refresh tokens and the user each belongs to; each works once.
     pub refresh_tokens: HashMap<String, i64>,
     pub seq: Sequences,
+    pub company: Company,
+    pub work: Work,
+    pub messenger: Messenger,
+    pub catalog: Catalog,
+    pub crm_more: CrmMore,
+    pub email: Email,
+    pub apps: Table,
+    /// CSV imports started through the file import service.
+    pub imports: Table,
+}
+
+/// Company service state: departments, roles, user settings, custom user
+/// fields (their definitions live in `Portal::fields` under `users`) and
+/// webhooks.
+#[derive(Default, Debug)]
+pub(crate) struct Company {
+    pub departments: Table,
+    pub roles: Table,
+    /// Personal settings by user id; users without an entry get the portal's.
+    pub user_settings: HashMap<i64, Map<String, Value>>,
+    pub portal_settings: Map<String, Value>,
+    pub incoming_webhooks: Table,
+    pub outgoing_webhooks: Table,
+}
+
+/// Tasks, news feed, comments and groups.
+#[derive(Default, Debug)]
+pub(crate) struct Work {
+    pub tasks: Table,
+    pub stages: Table,
+    pub checklists: Table,
+    pub checklist_items: Table,
+    pub task_settings: Map<String, Value>,
+    pub posts: Table,
+    pub comments: Table,
+    pub groups: Table,
+    pub group_invites: Table,
+    /// Requests to join closed groups: `(group id, user id, unix seconds)`.
+    pub join_requests: Vec<(i64, i64, i64)>,
+}
+
+/// Messenger state.
+#[derive(Default, Debug)]
+pub(crate) struct Messenger {
+    pub chats: Documents,
+    pub messages: Documents,
+    pub external_lines: Documents,
+}
+
+/// CRM products with their catalogues, and the product lists of CRM items.
+#[derive(Default, Debug)]
+pub(crate) struct Catalog {
+    pub categories: Table,
+    pub units: Table,
+    pub taxes: Table,
+    pub products: Table,
+    pub product_lists: Table,
+    pub list_products: Table,
+}
+
+/// The CRM services besides records: legacy CRM tasks, calls, requisites,
+/// documents and activities.
+#[derive(Default, Debug)]
+pub(crate) struct CrmMore {
+    pub tasks: Table,
+    pub calls: Table,
+    pub regions: Vec<Value>,
+    pub requisite_templates: Table,
+    pub requisites: Table,
+    pub bank_requisites: Table,
+    pub document_templates: Table,
+    pub documents: Table,
+    pub activities: Table,
+}
+
+/// E-mail service state.
+#[derive(Default, Debug)]
+pub(crate) struct Email {
+    pub mailboxes: Table,
+    pub folders: Table,
+    pub letters: Table,
+    pub signatures: Table,
+    /// CRM settings per mailbox id: `[{setting_name, setting_value}]`.
+    pub crm_settings: HashMap<i64, Vec<Value>>,
 }
 
 impl Portal {
@@ -202,6 +345,44 @@ impl Portal {
 
     pub fn user(&self, id: i64) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
+    }
+
+    pub fn user_mut(&mut self, id: i64) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.id == id)
+    }
+
+    /// Returns the user object of the company service (camelCase keys), with
+    /// `departmentsIds` read from the departments.
+    pub fn user_json(&self, user: &User) -> Value {
+        let departments: Vec<i64> = self
+            .company
+            .departments
+            .rows
+            .values()
+            .filter(|row| {
+                row.get("usersIds")
+                    .and_then(Value::as_array)
+                    .is_some_and(|ids| ids.iter().any(|id| id.as_i64() == Some(user.id)))
+            })
+            .filter_map(|row| row.get("id").and_then(Value::as_i64))
+            .collect();
+        let mut value = json!({
+            "id": user.id,
+            "authUserId": user.id,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "email": [{"type": "work", "value": user.email, "main": true}],
+            "roles": user.roles,
+            "departmentsIds": departments,
+        });
+        if let Value::Object(map) = &mut value {
+            for (key, field) in &user.profile {
+                map.entry(key.clone()).or_insert_with(|| field.clone());
+            }
+            map.entry("active").or_insert(json!(true));
+            map.entry("registered").or_insert(json!(true));
+        }
+        value
     }
 
     pub fn user_by_email(&self, email: &str) -> Option<&User> {

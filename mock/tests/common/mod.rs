@@ -75,3 +75,36 @@ pub fn jwt_claims(token: &str) -> Value {
         .expect("claims are base64url");
     serde_json::from_slice(&bytes).expect("claims are JSON")
 }
+
+/// Boundary of the bodies `form_body` builds.
+pub const FORM_BOUNDARY: &str = "mock-test-boundary-7f3a";
+
+/// Builds a `multipart/form-data` body: text fields, then files as
+/// `(field, filename, bytes)`. Returns the content type and the body.
+pub fn form_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{FORM_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (field, filename, data) in files {
+        body.extend_from_slice(
+            format!(
+                "--{FORM_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{FORM_BOUNDARY}--\r\n").as_bytes());
+    (
+        format!("multipart/form-data; boundary={FORM_BOUNDARY}"),
+        body,
+    )
+}

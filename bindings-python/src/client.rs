@@ -7,9 +7,9 @@ use std::sync::RwLock;
 use futures::FutureExt;
 use pyo3::prelude::*;
 use serde_json::Value;
-use uspacy::Body;
 
 use crate::config::{self, AuthKind, Options};
+use crate::convert::PendingBody;
 use crate::pager::{AsyncPager, ItemStream, Pager};
 use crate::tokens::TokenPair;
 use crate::{convert, errors, guard, logging, runtime};
@@ -29,7 +29,7 @@ struct Request {
     op_id: String,
     path: Value,
     query: Value,
-    body: Body,
+    body: PendingBody,
 }
 
 impl Request {
@@ -38,7 +38,7 @@ impl Request {
         path: Option<&Bound<'_, PyAny>>,
         query: Option<&Bound<'_, PyAny>>,
         extra_query: Option<&Bound<'_, PyAny>>,
-        body: Body,
+        body: PendingBody,
     ) -> uspacy::Result<Request> {
         let op_id = op_id.extract::<String>().map_err(|_| {
             uspacy::Error::config(format!(
@@ -236,8 +236,9 @@ impl NativeClient {
             self.run_blocking(
                 py,
                 async move {
+                    let body = request.body.load().await?;
                     client
-                        .call(&request.op_id, &request.path, &request.query, request.body)
+                        .call(&request.op_id, &request.path, &request.query, body)
                         .await
                 },
                 json_to_python,
@@ -268,8 +269,9 @@ impl NativeClient {
             self.run_async(
                 py,
                 async move {
+                    let body = request.body.load().await?;
                     client
-                        .call(&request.op_id, &request.path, &request.query, request.body)
+                        .call(&request.op_id, &request.path, &request.query, body)
                         .await
                 },
                 json_to_python,
@@ -289,7 +291,7 @@ impl NativeClient {
     ) -> PyResult<Pager> {
         guard(py, || {
             logging::refresh_threshold(py);
-            let request = Request::new(op_id, path, query, extra_query, Body::None)
+            let request = Request::new(op_id, path, query, extra_query, PendingBody::none())
                 .map_err(|error| errors::to_py_err(py, &error))?;
             let op_id = request.op_id.clone();
             Ok(Pager::new(op_id, self.stream(py, request)?))
@@ -308,7 +310,7 @@ impl NativeClient {
     ) -> PyResult<AsyncPager> {
         guard(py, || {
             logging::refresh_threshold(py);
-            let request = Request::new(op_id, path, query, extra_query, Body::None)
+            let request = Request::new(op_id, path, query, extra_query, PendingBody::none())
                 .map_err(|error| errors::to_py_err(py, &error))?;
             let op_id = request.op_id.clone();
             Ok(AsyncPager::new(op_id, self.stream(py, request)?))

@@ -1,6 +1,8 @@
 //! Python values to the core's JSON, query and body types, and JSON back
 //! to plain Python objects.
 
+use std::path::{Path, PathBuf};
+
 use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
@@ -84,12 +86,70 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
+/// A request body whose file parts may still have to be read from disk.
+///
+/// Files given as paths are read by [`PendingBody::load`], inside the call's
+/// future: off the event loop for the asyncio client and without the GIL for
+/// the blocking one, and before anything is sent.
+pub(crate) struct PendingBody {
+    body: Body,
+    /// The index of each file part whose content is a path, and the path.
+    reads: Vec<(usize, PathBuf)>,
+}
+
+impl PendingBody {
+    /// Wraps a body that has no file left to read.
+    fn ready(body: Body) -> PendingBody {
+        PendingBody {
+            body,
+            reads: Vec::new(),
+        }
+    }
+
+    /// Returns an empty body.
+    pub(crate) fn none() -> PendingBody {
+        PendingBody::ready(Body::None)
+    }
+
+    /// Reads the files given as paths and returns the complete body. A file
+    /// that cannot be read is a configuration error naming the part and path.
+    pub(crate) async fn load(self) -> Result<Body> {
+        let PendingBody { mut body, reads } = self;
+        if reads.is_empty() {
+            return Ok(body);
+        }
+        let read_all = move || {
+            reads
+                .into_iter()
+                .map(|(index, path)| match std::fs::read(&path) {
+                    Ok(content) => Ok((index, Bytes::from(content))),
+                    Err(error) => Err(Error::config(format!(
+                        "files[{index}]: cannot read {}: {error}",
+                        path.display()
+                    ))),
+                })
+                .collect::<Result<Vec<_>>>()
+        };
+        let contents = match tokio::task::spawn_blocking(read_all).await {
+            Ok(contents) => contents?,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => return Err(Error::config("reading the files to upload was cancelled")),
+        };
+        if let Body::Multipart(form) = &mut body {
+            for (index, content) in contents {
+                form.files[index].content = content;
+            }
+        }
+        Ok(body)
+    }
+}
+
 /// Builds the request body: JSON from `body`, or multipart from `files` and `fields`.
 pub(crate) fn body(
     body: Option<&Bound<'_, PyAny>>,
     files: Option<&Bound<'_, PyAny>>,
     fields: Option<&Bound<'_, PyAny>>,
-) -> Result<Body> {
+) -> Result<PendingBody> {
     let is_set = |value: Option<&Bound<'_, PyAny>>| value.is_some_and(|value| !value.is_none());
     let multipart = is_set(files) || is_set(fields);
     if is_set(body) && multipart {
@@ -99,31 +159,51 @@ pub(crate) fn body(
     }
     if multipart {
         let mut form = Multipart::default();
+        let mut reads = Vec::new();
         if let Some(files) = files.filter(|files| !files.is_none()) {
-            form.files = file_parts(files)?;
+            for (index, (part, path)) in file_parts(files)?.into_iter().enumerate() {
+                form.files.push(part);
+                if let Some(path) = path {
+                    reads.push((index, path));
+                }
+            }
         }
         if let Some(fields) = fields.filter(|fields| !fields.is_none()) {
             form.fields = text_fields(fields)?;
         }
-        return Ok(Body::Multipart(form));
+        return Ok(PendingBody {
+            body: Body::Multipart(form),
+            reads,
+        });
     }
     match to_json(body, "body")? {
-        Value::Null => Ok(Body::None),
-        value => Ok(Body::Json(value)),
+        Value::Null => Ok(PendingBody::ready(Body::None)),
+        value => Ok(PendingBody::ready(Body::Json(value))),
     }
 }
 
-/// `files=[(filename, content[, content_type]), ...]` as file parts whose
-/// form field the core fills from the operation.
-fn file_parts(files: &Bound<'_, PyAny>) -> Result<Vec<FilePart>> {
+/// A file part, and the path to read its content from when it was given
+/// as a path (the part's content is empty until then).
+type FileEntry = (FilePart, Option<PathBuf>);
+
+const FILE_SHAPES: &str = "a (filename, content) or (filename, content, content_type) tuple, \
+                           or a path (pathlib.Path)";
+
+/// `files=[path, (filename, content[, content_type]), ...]` as file parts
+/// whose form field the core fills from the operation.
+fn file_parts(files: &Bound<'_, PyAny>) -> Result<Vec<FileEntry>> {
     if files.is_instance_of::<PyString>()
         || files.is_instance_of::<PyBytes>()
         || files.is_instance_of::<PyDict>()
         || !(files.is_instance_of::<PyList>() || files.is_instance_of::<PyTuple>())
     {
+        let hint = if is_path(files) {
+            " (put the path in a list: files=[path])"
+        } else {
+            ""
+        };
         return Err(Error::config(format!(
-            "files must be a list of (filename, content) or (filename, content, content_type) \
-             tuples, got {}",
+            "files must be a list whose items are each {FILE_SHAPES}, got {}{hint}",
             type_name(files)
         )));
     }
@@ -135,11 +215,76 @@ fn file_parts(files: &Bound<'_, PyAny>) -> Result<Vec<FilePart>> {
     Ok(parts)
 }
 
-fn file_part(index: usize, entry: &Bound<'_, PyAny>) -> Result<FilePart> {
-    let shape_error = || {
+/// Tells whether `value` is an `os.PathLike` (it has `__fspath__`); a
+/// `str` is not, because it could as well be a file name.
+fn is_path(value: &Bound<'_, PyAny>) -> bool {
+    value.hasattr("__fspath__").unwrap_or(false)
+}
+
+/// Returns the path of an `os.PathLike`, whose `__fspath__` may return
+/// `str` or `bytes`.
+fn path_of(index: usize, value: &Bound<'_, PyAny>) -> Result<PathBuf> {
+    let unusable = |error: PyErr| {
         Error::config(format!(
-            "files[{index}] must be a (filename, content) or (filename, content, content_type) \
-             tuple, got {}",
+            "files[{index}]: {} is not a valid path: {error}",
+            type_name(value)
+        ))
+    };
+    let os = value.py().import("os").map_err(unusable)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        // `os.fsencode` gives the bytes the OS uses, also for names that are
+        // not valid UTF-8.
+        let raw = os.call_method1("fsencode", (value,)).map_err(unusable)?;
+        let raw = raw.extract::<Vec<u8>>().map_err(unusable)?;
+        Ok(PathBuf::from(std::ffi::OsString::from_vec(raw)))
+    }
+    #[cfg(not(unix))]
+    {
+        let text = os.call_method1("fsdecode", (value,)).map_err(unusable)?;
+        text.extract::<String>()
+            .map(PathBuf::from)
+            .map_err(unusable)
+    }
+}
+
+/// Returns the file name a path uploads under, which is its last component.
+fn name_of(index: usize, path: &Path) -> Result<String> {
+    let name = path.file_name().ok_or_else(|| {
+        Error::config(format!(
+            "files[{index}]: the path {} has no file name: pass (filename, path) to name it",
+            path.display()
+        ))
+    })?;
+    name.to_str().map(str::to_owned).ok_or_else(|| {
+        Error::config(format!(
+            "files[{index}]: the file name of {} is not valid UTF-8: pass (filename, path) \
+             with the name as a str",
+            path.display()
+        ))
+    })
+}
+
+fn file_part(index: usize, entry: &Bound<'_, PyAny>) -> Result<FileEntry> {
+    if is_path(entry) {
+        let path = path_of(index, entry)?;
+        let part = FilePart {
+            field: String::new(),
+            filename: name_of(index, &path)?,
+            content_type: None,
+            content: Bytes::new(),
+        };
+        return Ok((part, Some(path)));
+    }
+    let shape_error = || {
+        let hint = if entry.is_instance_of::<PyString>() {
+            " (wrap a path in pathlib.Path)"
+        } else {
+            ""
+        };
+        Error::config(format!(
+            "files[{index}] must be {FILE_SHAPES}, got {}{hint}",
             type_name(entry)
         ))
     };
@@ -165,13 +310,18 @@ fn file_part(index: usize, entry: &Bound<'_, PyAny>) -> Result<FilePart> {
             "files[{index}]: the file name is empty"
         )));
     }
-    let content = bytes_of(&items[1]).ok_or_else(|| {
-        Error::config(format!(
-            "files[{index}]: the content must be bytes, bytearray or memoryview, got {} \
-             (read files in binary mode: open(path, \"rb\").read())",
-            type_name(&items[1])
-        ))
-    })?;
+    let (content, path) = if is_path(&items[1]) {
+        (Bytes::new(), Some(path_of(index, &items[1])?))
+    } else {
+        let content = bytes_of(&items[1]).ok_or_else(|| {
+            Error::config(format!(
+                "files[{index}]: the content must be bytes, bytearray, memoryview or a path \
+                 (pathlib.Path), got {} (read files in binary mode: open(path, \"rb\").read())",
+                type_name(&items[1])
+            ))
+        })?;
+        (content, None)
+    };
     let content_type = match items.get(2) {
         None => None,
         Some(value) if value.is_none() => None,
@@ -182,12 +332,13 @@ fn file_part(index: usize, entry: &Bound<'_, PyAny>) -> Result<FilePart> {
             ))
         })?),
     };
-    Ok(FilePart {
+    let part = FilePart {
         field: String::new(),
         filename,
         content_type,
         content,
-    })
+    };
+    Ok((part, path))
 }
 
 /// Copies the bytes of a `bytes`, `bytearray` or `memoryview` (or any

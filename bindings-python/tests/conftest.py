@@ -1,5 +1,6 @@
 """Fixtures: one `uspacy-mock` portal per test session on a free loopback
-port, reset between tests, and clients signed in to it.
+port, reset between tests, and clients signed in to it. Tests that need a
+portal of their own start one with `spawn_mock` and `mock_ready`.
 
 The mock binary is not built here: `scripts/test.sh` builds it and sets
 USPACY_MOCK_BIN. Without the variable the binary is looked up in cargo's
@@ -31,6 +32,21 @@ for variable in ("NO_PROXY", "no_proxy"):
 
 # Short backoffs keep the retry tests fast; the retry rules stay the core's.
 FAST_RETRIES = {"initial_backoff": 0.01, "max_backoff": 0.05}
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Name the `uspacy` package under test, so a run against an installed
+    wheel shows that it did not import the source folder."""
+    return f"uspacy {uspacy.__version__} from {pathlib.Path(uspacy.__file__).parent}"
+
+
+if os.environ.get("USPACY_TEST_INSTALLED") == "1":
+    # scripts/test.sh sets this for the run against the built wheel.
+    _imported = pathlib.Path(uspacy.__file__).resolve()
+    if PACKAGE_DIR in _imported.parents:
+        raise RuntimeError(
+            f"USPACY_TEST_INSTALLED=1 but uspacy was imported from the source folder ({_imported})"
+        )
 
 
 def _host_triple() -> Optional[str]:
@@ -88,6 +104,7 @@ class Mock:
         self.client_id: str = info["client_id"]
         self.client_secret: str = info["client_secret"]
         self.webhook_url: str = info["webhook_url"]
+        self.webhook_key: str = info["webhook_key"]
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
@@ -123,37 +140,55 @@ class Mock:
         self.control("DELETE", "/__mock/requests")
 
 
-@pytest.fixture(scope="session")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
-    """Start `uspacy-mock --port 0 --json` once and stop it after the session."""
-    log_path = tmp_path_factory.mktemp("mock") / "uspacy-mock.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [str(mock_binary()), "--port", "0", "--json"],
+def spawn_mock(*arguments: str, log: Any) -> "subprocess.Popen[str]":
+    """Start `uspacy-mock --port 0 --json` with extra `arguments` on a free
+    loopback port; its log goes to the open file `log`. `mock_ready` waits
+    for it."""
+    return subprocess.Popen(
+        [str(mock_binary()), "--port", "0", "--json", *arguments],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
         env={**os.environ, "RUST_LOG": "warn"},
     )
+
+
+def mock_ready(process: "subprocess.Popen[str]", log_path: pathlib.Path) -> Mock:
+    """Wait for the JSON line a started mock prints once it listens."""
     first_line: List[str] = []
     reader = threading.Thread(target=lambda: first_line.append(process.stdout.readline()), daemon=True)
     reader.start()
     reader.join(STARTUP_TIMEOUT_SECS)
+    if not first_line or not first_line[0].strip():
+        stop_mock(process)
+        pytest.fail(
+            f"uspacy-mock printed no JSON line within {STARTUP_TIMEOUT_SECS} s; "
+            f"its log is {log_path}"
+        )
+    return Mock(json.loads(first_line[0]))
+
+
+def stop_mock(process: "subprocess.Popen[str]") -> None:
+    process.terminate()
     try:
-        if not first_line or not first_line[0].strip():
-            pytest.fail(
-                f"uspacy-mock printed no JSON line within {STARTUP_TIMEOUT_SECS} s; "
-                f"its log is {log_path}"
-            )
-        yield Mock(json.loads(first_line[0]))
-    finally:
-        process.terminate()
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
+    """Start `uspacy-mock --port 0 --json` once and stop it after the session."""
+    log_path = tmp_path_factory.mktemp("mock") / "uspacy-mock.log"
+    with open(log_path, "w") as log:
+        process = spawn_mock(log=log)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            yield mock_ready(process, log_path)
+        finally:
+            stop_mock(process)
 
 
 @pytest.fixture(autouse=True)

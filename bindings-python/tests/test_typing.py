@@ -28,7 +28,8 @@ def test_wrong_types_are_reported(tmp_path: pathlib.Path) -> None:
         "client = uspacy.Client(domain='acme')\n"
         "client.crm.items.get('deals')\n"
         "client.crm.items.list('deals', pages=2)\n"
-        "title: int = client.crm.items.get('deals', 1)['title']\n",
+        "title: int = client.crm.items.get('deals', 1)['title']\n"
+        "client.files.upload(files=['contract.pdf'])\n",
         encoding="utf-8",
     )
     result = subprocess.run(
@@ -41,3 +42,4 @@ def test_wrong_types_are_reported(tmp_path: pathlib.Path) -> None:
     assert 'Missing positional argument "id"' in result.stdout
     assert 'Unexpected keyword argument "pages"' in result.stdout
     assert "Incompatible types in assignment" in result.stdout
+    assert 'List item 0 has incompatible type "str"' in result.stdout

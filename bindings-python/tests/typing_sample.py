@@ -1,6 +1,7 @@
 """Typical use of the package, type-checked by test_typing.py (never run)."""
 
 import asyncio
+import pathlib
 from typing import Any, Dict, List
 
 import uspacy
@@ -16,6 +17,8 @@ def run() -> None:
             print(title)
         created: Item = client.crm.items.create("deals", {"title": "x"})
         client.files.upload(files=[("a.pdf", b"x", "application/pdf")], fields={"entityType": "deals"})
+        scan = pathlib.Path("Договір №5.pdf")
+        client.files.upload(files=[scan, ("b.pdf", scan, "application/pdf")], fields=[("entityId", 7)])
         client.messenger.chats.pin("x")
         try:
             client.crm.items.get("deals", 1)

@@ -335,7 +335,9 @@ fn call_doc(plan: &Plan) -> Vec<String> {
         BodyKind::Json => lines.push("``body`` is sent as JSON.".to_owned()),
         BodyKind::Multipart => lines.push(format!(
             "``files`` are sent as multipart file parts in the form field ``{}``, \
-             ``fields`` as text fields.",
+             ``fields`` as text fields. A file is a path (``pathlib.Path``; its name is \
+             sent and its content read) or a ``(filename, content[, content_type])`` \
+             tuple whose content is bytes or a path.",
             op.file_field
         )),
         BodyKind::None => {}
@@ -597,7 +599,8 @@ fn emit_stub(root: &Namespace, classes: &ClassNames, known: &BTreeSet<String>) -
         "\"\"\"Types of the generated namespaces of ``uspacy.Client`` and ``uspacy.AsyncClient``.\"\"\"\n\n",
     );
     out.push_str(
-        "from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union\n\n",
+        "import os\n\
+         from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union\n\n",
     );
     let imports: Vec<&str> = used_models.iter().map(String::as_str).collect();
     writeln!(out, "from .models import (").unwrap();
@@ -610,7 +613,10 @@ fn emit_stub(root: &Namespace, classes: &ClassNames, known: &BTreeSet<String>) -
          _Query = Optional[Mapping[str, Any]]\n\
          _Body = Optional[Union[Mapping[str, Any], Sequence[Any]]]\n\
          _Bytes = Union[bytes, bytearray, memoryview]\n\
-         _Files = Optional[Sequence[Union[Tuple[str, _Bytes], Tuple[str, _Bytes, Optional[str]]]]]\n\
+         _Path = Union[os.PathLike[str], os.PathLike[bytes]]\n\
+         _FileContent = Union[_Bytes, _Path]\n\
+         _File = Union[_Path, Tuple[str, _FileContent], Tuple[str, _FileContent, Optional[str]]]\n\
+         _Files = Optional[Sequence[_File]]\n\
          _FieldValue = Union[str, int, float, bool]\n\
          _Fields = Optional[Union[Mapping[str, _FieldValue], Sequence[Tuple[str, _FieldValue]]]]\n",
     );

@@ -166,9 +166,14 @@ class Client(_BaseClient, ClientNamespaces):
         """Call any operation by its op id (``"crm.items.get"``), with path
         parameters by name (``{"entity_code": "deals", "id": 7}``).
 
+        ``body`` is sent as JSON. ``files`` and ``fields`` are sent as
+        multipart instead: each file is a path (``pathlib.Path``) or a
+        ``(filename, content[, content_type])`` tuple whose content is bytes
+        or a path.
+
         Raises:
-            ConfigError: Unknown op id, missing path parameter, or a body
-                that cannot be sent.
+            ConfigError: Unknown op id, missing path parameter, a body that
+                cannot be sent, or a file that cannot be read.
             UspacyError: Any failure of the call.
         """
         return self._native.call(op_id, path_params, None, query, body=body, files=files, fields=fields)

@@ -249,7 +249,8 @@ class Apps(_Namespace):
         """Call ``POST /apps/v1/apps`` (``apps.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "apps.create",
@@ -3257,7 +3258,8 @@ class FileImport(_Namespace):
         """Call ``POST /fileimport/v1/csv-import`` (``file_import.upload_csv``).
 
         ``files`` are sent as multipart file parts in the form field ``file``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "file_import.upload_csv",
@@ -3306,7 +3308,8 @@ class Files(_Namespace):
         """Call ``POST /files/v1/files`` (``files.upload``).
 
         ``files`` are sent as multipart file parts in the form field ``files[]``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "files.upload",
@@ -3427,7 +3430,8 @@ class Groups(_Namespace):
         """Call ``POST /groups/v1/groups`` (``groups.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "groups.create",
@@ -3473,7 +3477,8 @@ class Groups(_Namespace):
         """Call ``POST /groups/v1/groups/{id}/upload_logo`` (``groups.upload_logo``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "groups.upload_logo",
@@ -5272,7 +5277,8 @@ class Users(_Namespace):
         """Call ``POST /company/v1/users/upload_avatar`` (``users.upload_avatar``).
 
         ``files`` are sent as multipart file parts in the form field ``avatar``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return self._native.call(
             "users.upload_avatar",
@@ -5819,7 +5825,8 @@ class AsyncApps(_Namespace):
         """Call ``POST /apps/v1/apps`` (``apps.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "apps.create",
@@ -8836,7 +8843,8 @@ class AsyncFileImport(_Namespace):
         """Call ``POST /fileimport/v1/csv-import`` (``file_import.upload_csv``).
 
         ``files`` are sent as multipart file parts in the form field ``file``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "file_import.upload_csv",
@@ -8885,7 +8893,8 @@ class AsyncFiles(_Namespace):
         """Call ``POST /files/v1/files`` (``files.upload``).
 
         ``files`` are sent as multipart file parts in the form field ``files[]``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "files.upload",
@@ -9006,7 +9015,8 @@ class AsyncGroups(_Namespace):
         """Call ``POST /groups/v1/groups`` (``groups.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "groups.create",
@@ -9052,7 +9062,8 @@ class AsyncGroups(_Namespace):
         """Call ``POST /groups/v1/groups/{id}/upload_logo`` (``groups.upload_logo``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "groups.upload_logo",
@@ -10852,7 +10863,8 @@ class AsyncUsers(_Namespace):
         """Call ``POST /company/v1/users/upload_avatar`` (``users.upload_avatar``).
 
         ``files`` are sent as multipart file parts in the form field ``avatar``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
         return await self._native.call_async(
             "users.upload_avatar",

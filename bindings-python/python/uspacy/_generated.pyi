@@ -2,6 +2,7 @@
 # and models. Do not edit: change the core and run the generator again.
 """Types of the generated namespaces of ``uspacy.Client`` and ``uspacy.AsyncClient``."""
 
+import os
 from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .models import (
@@ -69,7 +70,10 @@ _PathValue = Union[str, int]
 _Query = Optional[Mapping[str, Any]]
 _Body = Optional[Union[Mapping[str, Any], Sequence[Any]]]
 _Bytes = Union[bytes, bytearray, memoryview]
-_Files = Optional[Sequence[Union[Tuple[str, _Bytes], Tuple[str, _Bytes, Optional[str]]]]]
+_Path = Union[os.PathLike[str], os.PathLike[bytes]]
+_FileContent = Union[_Bytes, _Path]
+_File = Union[_Path, Tuple[str, _FileContent], Tuple[str, _FileContent, Optional[str]]]
+_Files = Optional[Sequence[_File]]
 _FieldValue = Union[str, int, float, bool]
 _Fields = Optional[Union[Mapping[str, _FieldValue], Sequence[Tuple[str, _FieldValue]]]]
 
@@ -194,7 +198,8 @@ class Apps:
         """Call ``POST /apps/v1/apps`` (``apps.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     def update(self, app_id: _PathValue, body: _Body = None, *, query: _Query = None) -> App:
@@ -1993,7 +1998,8 @@ class FileImport:
         """Call ``POST /fileimport/v1/csv-import`` (``file_import.upload_csv``).
 
         ``files`` are sent as multipart file parts in the form field ``file``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
 
@@ -2034,7 +2040,8 @@ class Files:
         """Call ``POST /files/v1/files`` (``files.upload``).
 
         ``files`` are sent as multipart file parts in the form field ``files[]``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     def get(self, id: _PathValue, *, query: _Query = None) -> File:
@@ -2123,7 +2130,8 @@ class Groups:
         """Call ``POST /groups/v1/groups`` (``groups.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     def get(self, id: _PathValue, *, query: _Query = None) -> Group:
@@ -2149,7 +2157,8 @@ class Groups:
         """Call ``POST /groups/v1/groups/{id}/upload_logo`` (``groups.upload_logo``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
 
@@ -3048,7 +3057,8 @@ class Users:
         """Call ``POST /company/v1/users/upload_avatar`` (``users.upload_avatar``).
 
         ``files`` are sent as multipart file parts in the form field ``avatar``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     def list_by_filter(self, body: _Body = None, *, query: _Query = None) -> List[User]:
@@ -3350,7 +3360,8 @@ class AsyncApps:
         """Call ``POST /apps/v1/apps`` (``apps.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     async def update(self, app_id: _PathValue, body: _Body = None, *, query: _Query = None) -> App:
@@ -5240,7 +5251,8 @@ class AsyncFileImport:
         """Call ``POST /fileimport/v1/csv-import`` (``file_import.upload_csv``).
 
         ``files`` are sent as multipart file parts in the form field ``file``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
 
@@ -5281,7 +5293,8 @@ class AsyncFiles:
         """Call ``POST /files/v1/files`` (``files.upload``).
 
         ``files`` are sent as multipart file parts in the form field ``files[]``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     async def get(self, id: _PathValue, *, query: _Query = None) -> File:
@@ -5370,7 +5383,8 @@ class AsyncGroups:
         """Call ``POST /groups/v1/groups`` (``groups.create``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     async def get(self, id: _PathValue, *, query: _Query = None) -> Group:
@@ -5396,7 +5410,8 @@ class AsyncGroups:
         """Call ``POST /groups/v1/groups/{id}/upload_logo`` (``groups.upload_logo``).
 
         ``files`` are sent as multipart file parts in the form field ``logo``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
 
@@ -6390,7 +6405,8 @@ class AsyncUsers:
         """Call ``POST /company/v1/users/upload_avatar`` (``users.upload_avatar``).
 
         ``files`` are sent as multipart file parts in the form field ``avatar``, ``fields`` as
-        text fields.
+        text fields. A file is a path (``pathlib.Path``; its name is sent and its content read)
+        or a ``(filename, content[, content_type])`` tuple whose content is bytes or a path.
         """
 
     async def list_by_filter(self, body: _Body = None, *, query: _Query = None) -> List[User]:

@@ -109,9 +109,10 @@ pub struct Operation {
     /// For multipart operations: the form field of a file part
     /// (`files[]`, `avatar`, `logo`); file parts without a field get it.
     pub file_field: &'static str,
-    /// The model of the result: a name from `uspacy::models` (`Item`), the
-    /// same with `[]` for a list inside `{data}`, or `Value` when the
-    /// shape is unknown. For paged and array envelopes it names the item.
+    /// The model of the result: a name from `uspacy::models` (`Item`), or
+    /// `Value` when the shape is unknown. For paged and array envelopes it
+    /// names one item; for `{data}` and bare objects a `[]` suffix marks a
+    /// list (`Field[]`).
     pub returns: &'static str,
 }
 

@@ -182,7 +182,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("User[]"),
+    .returns("User"),
     Operation::new(
         "users.me.get_settings",
         Get,
@@ -233,7 +233,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("roles.permissions.list", Get, "/company/v1/permissions").returns("Permissions"),
     Operation::new("roles.list", Get, "/company/v1/roles")
         .envelope(Envelope::Array)
-        .returns("Role[]"),
+        .returns("Role"),
     Operation::new("roles.create", Post, "/company/v1/roles")
         .body(BodyKind::Json)
         .returns("Role"),
@@ -271,7 +271,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/company/v1/custom_fields/users/fields",
     )
     .envelope(Envelope::Array)
-    .returns("Field[]"),
+    .returns("Field"),
     Operation::new(
         "custom_fields.fields.create",
         Post,
@@ -307,7 +307,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/company/v1/custom_fields/users/lists/{field_code}",
     )
     .envelope(Envelope::Array)
-    .returns("ListValue[]"),
+    .returns("ListValue"),
     Operation::new(
         "custom_fields.lists.upsert",
         Post,
@@ -315,7 +315,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("ListValue[]"),
+    .returns("ListValue"),
     Operation::new(
         "custom_fields.lists.delete_item",
         Delete,
@@ -456,7 +456,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/tasks/v1/tasks/{task_id}/checklists",
     )
     .envelope(Envelope::Array)
-    .returns("Checklist[]"),
+    .returns("Checklist"),
     Operation::new(
         "tasks.checklists.create",
         Post,
@@ -484,7 +484,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/tasks/v1/tasks/checklists/{id}/items",
     )
     .envelope(Envelope::Array)
-    .returns("ChecklistItem[]"),
+    .returns("ChecklistItem"),
     Operation::new(
         "tasks.checklist_items.create",
         Post,
@@ -695,7 +695,7 @@ pub static OPERATIONS: &[Operation] = &[
         .envelope(Envelope::Paginated)
         .paging(Paging::PageList)
         .query(&["with-funnels"])
-        .returns("Entity[]"),
+        .returns("Entity"),
     Operation::new("crm.entities.create", Post, "/crm/v1/entity")
         .body(BodyKind::Json)
         .returns("Entity"),
@@ -743,7 +743,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/crm/v1/entities/{entity_code}/lists/{field_code}",
     )
     .envelope(Envelope::Array)
-    .returns("ListValue[]"),
+    .returns("ListValue"),
     Operation::new(
         "crm.field_list_items.upsert",
         Post,
@@ -751,7 +751,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("ListValue[]"),
+    .returns("ListValue"),
     Operation::new(
         "crm.field_list_items.delete",
         Delete,
@@ -876,7 +876,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/crm/v1/entities/{entity_code}/funnel",
     )
     .envelope(Envelope::Array)
-    .returns("Funnel[]"),
+    .returns("Funnel"),
     Operation::new(
         "crm.funnels.create",
         Post,
@@ -1178,7 +1178,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("ListProduct[]"),
+    .returns("ListProduct"),
     Operation::new(
         "crm.list_products.bulk_delete",
         Delete,
@@ -1205,7 +1205,7 @@ pub static OPERATIONS: &[Operation] = &[
         "create_between",
         "update_between",
     ])
-    .returns("DocumentTemplate[]"),
+    .returns("DocumentTemplate"),
     Operation::new(
         "crm.document_templates.create",
         Post,
@@ -1236,15 +1236,20 @@ pub static OPERATIONS: &[Operation] = &[
     .envelope(Envelope::Paginated)
     .paging(Paging::PageList)
     .query(&["page", "list", "binding_entities", "search"])
-    .returns("TemplateField[]"),
+    .returns("TemplateField"),
     // NOTE: only the reference names it; parameters and response are unknown.
     Operation::new(
         "crm.document_template_fields.filter_entities",
         Get,
         "/crm/v1/documents/templates/fields/filter-entities",
     ),
-    // NOTE: only the reference names it; parameters and response shape are unverified.
-    Operation::new("crm.documents.list", Get, "/crm/v1/documents").query(&["page", "list"]),
+    // NOTE: only the reference names it; the paginator envelope is presumed
+    // from its page/list parameters, and its parameters are unverified.
+    Operation::new("crm.documents.list", Get, "/crm/v1/documents")
+        .envelope(Envelope::Paginated)
+        .paging(Paging::PageList)
+        .query(&["page", "list"])
+        .returns("Document"),
     // NOTE: only the reference names it; the body is unverified.
     Operation::new("crm.documents.create", Post, "/crm/v1/documents")
         .body(BodyKind::Json)
@@ -1277,7 +1282,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/crm/v1/requisites/regions",
     )
     .envelope(Envelope::Array)
-    .returns("Region[]"),
+    .returns("Region"),
     Operation::new(
         "crm.requisites.templates.list",
         Get,
@@ -1286,7 +1291,7 @@ pub static OPERATIONS: &[Operation] = &[
     .envelope(Envelope::Paginated)
     .paging(Paging::PageList)
     .query(&["page", "list"])
-    .returns("RequisiteTemplate[]"),
+    .returns("RequisiteTemplate"),
     // NOTE: body keys beyond name and fields are unverified.
     Operation::new(
         "crm.requisites.templates.create",
@@ -1321,7 +1326,7 @@ pub static OPERATIONS: &[Operation] = &[
             "requisite_id",
             "bank_requisite_id",
         ])
-        .returns("Requisite[]"),
+        .returns("Requisite"),
     Operation::new("crm.requisites.create", Post, "/crm/v1/requisites")
         .body(BodyKind::Json)
         .query(&[
@@ -1361,7 +1366,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .envelope(Envelope::Paginated)
     .paging(Paging::PageList)
-    .returns("BankRequisite[]"),
+    .returns("BankRequisite"),
     Operation::new(
         "crm.requisites.bank_requisites.create",
         Post,
@@ -1463,7 +1468,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/email/v1/emails/crm_settings/{email_id}",
     )
     .envelope(Envelope::Array)
-    .returns("CrmSetting[]"),
+    .returns("CrmSetting"),
     // NOTE: medium confidence. Path inferred from the GET sibling; no SDK calls it.
     Operation::new(
         "email.crm_settings.update",
@@ -1472,7 +1477,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("CrmSetting[]"),
+    .returns("CrmSetting"),
     Operation::new("email.folders.list", Get, "/email/v1/folders")
         .envelope(Envelope::Data)
         .returns("Folder[]"),
@@ -1490,7 +1495,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation::new("email.signatures.list", Get, "/email/v1/signatures")
         .envelope(Envelope::Paginated)
         .paging(Paging::PageList)
-        .returns("Signature[]"),
+        .returns("Signature"),
     Operation::new("email.signatures.create", Post, "/email/v1/signatures")
         .body(BodyKind::Json)
         .returns("Signature"),
@@ -1523,7 +1528,7 @@ pub static OPERATIONS: &[Operation] = &[
         "is_read",
         "date",
     ])
-    .returns("Letter[]"),
+    .returns("Letter"),
     Operation::new(
         "email.letters.send",
         Post,
@@ -1622,8 +1627,9 @@ pub static OPERATIONS: &[Operation] = &[
         "sort_by",
         "filters",
     ]),
+    // A bare array unless `cursor` or `limit` is given; both decode as a page.
     Operation::new("messenger.chats.list", Get, "/messenger/v1/chats")
-        .envelope(Envelope::Array)
+        .envelope(Envelope::Cursor)
         .paging(Paging::Cursor)
         .query(&[
             "type",
@@ -1649,7 +1655,7 @@ pub static OPERATIONS: &[Operation] = &[
             "cursor",
             "limit",
         ])
-        .returns("Chat[]"),
+        .returns("Chat"),
     // NOTE: the set of required fields is unverified.
     Operation::new("messenger.chats.create", Post, "/messenger/v1/chats")
         .body(BodyKind::Json)
@@ -1674,7 +1680,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .envelope(Envelope::Array)
     .query(&["type", "value"])
-    .returns("Chat[]"),
+    .returns("Chat"),
     Operation::new("messenger.chats.get", Get, "/messenger/v1/chats/{id}").returns("Chat"),
     Operation::new("messenger.chats.delete", Delete, "/messenger/v1/chats/{id}")
         .envelope(Envelope::Empty),
@@ -1739,7 +1745,7 @@ pub static OPERATIONS: &[Operation] = &[
             "firstTimestamp",
             "unreadFirst",
         ])
-        .returns("Message[]"),
+        .returns("Message"),
     Operation::new("messenger.messages.create", Post, "/messenger/v1/messages")
         .body(BodyKind::Json)
         .returns("Message"),
@@ -1759,7 +1765,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/messenger/v1/messages/{id}/goToMessage",
     )
     .envelope(Envelope::Array)
-    .returns("Message[]"),
+    .returns("Message"),
     Operation::new(
         "messenger.messages.forward",
         Post,
@@ -1767,7 +1773,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .body(BodyKind::Json)
     .envelope(Envelope::Array)
-    .returns("Message[]"),
+    .returns("Message"),
     Operation::new(
         "messenger.messages.list_pinned",
         Get,
@@ -1775,7 +1781,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .envelope(Envelope::Array)
     .query(&["chatId"])
-    .returns("Message[]"),
+    .returns("Message"),
     Operation::new(
         "messenger.messages.pin",
         Post,
@@ -1814,7 +1820,7 @@ pub static OPERATIONS: &[Operation] = &[
         "/messenger/v1/external-lines",
     )
     .envelope(Envelope::Array)
-    .returns("ExternalLine[]"),
+    .returns("ExternalLine"),
     Operation::new(
         "messenger.external_lines.create",
         Post,
@@ -1862,7 +1868,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .envelope(Envelope::Array)
     .query(&["q", "page"])
-    .returns("Message[]"),
+    .returns("Message"),
     Operation::new(
         "messenger.search.in_chat",
         Get,
@@ -1870,5 +1876,5 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .envelope(Envelope::Array)
     .query(&["q"])
-    .returns("Message[]"),
+    .returns("Message"),
 ];

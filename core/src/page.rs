@@ -88,6 +88,9 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
     /// Cursor paging: whether another page exists.
     pub has_next: Option<bool>,
+    /// Every other top-level key of the response, such as the messenger's
+    /// `pinned` chats or `total_templates_count`.
+    pub extra: Map<String, Value>,
 }
 
 impl<T> Page<T> {
@@ -114,6 +117,7 @@ pub(crate) struct RawPage {
     pub(crate) links: Option<Value>,
     pub(crate) next_cursor: Option<String>,
     pub(crate) has_next: Option<bool>,
+    pub(crate) extra: Map<String, Value>,
 }
 
 /// Splits a list response into items and metadata. Accepts the
@@ -126,6 +130,7 @@ pub(crate) fn split(op: &Operation, response: &RawResponse) -> Result<RawPage> {
         links: None,
         next_cursor: None,
         has_next: None,
+        extra: Map::new(),
     };
     match body {
         Value::Array(items) => page.items = items,
@@ -150,6 +155,10 @@ pub(crate) fn split(op: &Operation, response: &RawResponse) -> Result<RawPage> {
                 Some(other) => crate::models::flex::bool_from_value(other),
                 None => None,
             };
+            for key in ["meta", "nextCursor", "hasNext"] {
+                map.remove(key);
+            }
+            page.extra = map;
         }
         _ => return Err(shape_error(op, response, "a list")),
     }
@@ -185,6 +194,7 @@ pub(crate) fn typed<T: DeserializeOwned>(
         links: raw.links,
         next_cursor: raw.next_cursor,
         has_next: raw.has_next,
+        extra: raw.extra,
     })
 }
 

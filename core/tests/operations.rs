@@ -5896,12 +5896,13 @@ async fn crm_documents_list() {
     mock.clear_requests();
     let bearer = access_token(&client);
     let query = json_text(r#"{"page":1,"list":5}"#);
-    let _result: Value = client
+    let result: Page<uspacy::models::Document> = client
         .crm()
         .documents()
         .list(&query)
         .await
         .expect("crm.documents.list succeeds");
+    assert!(!result.items.is_empty(), "crm.documents.list returns items");
     let request = only_request(&mock);
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, "/crm/v1/documents");
@@ -7434,13 +7435,16 @@ async fn messenger_chats_list() {
     mock.clear_requests();
     let bearer = access_token(&client);
     let query = json_text(r#"{"type":"EXTERNAL","limit":2}"#);
-    let result: Vec<uspacy::models::Chat> = client
+    let result: Page<uspacy::models::Chat> = client
         .messenger()
         .chats()
         .list(&query)
         .await
         .expect("messenger.chats.list succeeds");
-    assert!(!result.is_empty(), "messenger.chats.list returns items");
+    assert!(
+        !result.items.is_empty(),
+        "messenger.chats.list returns items"
+    );
     let request = only_request(&mock);
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, "/messenger/v1/chats");

@@ -276,3 +276,25 @@ async fn pages_stream_keeps_meta() {
     assert_eq!(pages[2].meta.as_ref().unwrap().current_page, Some(3));
     assert!(!pages[2].has_more());
 }
+
+#[tokio::test]
+async fn page_keeps_other_top_level_keys() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    client.authenticate().await.unwrap();
+    respond_once(
+        &mock,
+        "GET /messenger/v1/chats",
+        json!({"pinned": [{"id": "p"}], "data": [{"id": "a"}], "nextCursor": "c2", "hasNext": true}),
+    );
+    let page = client
+        .messenger()
+        .chats()
+        .list(&json!({"limit": 1}))
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].id.as_deref(), Some("a"));
+    assert_eq!(page.next_cursor.as_deref(), Some("c2"));
+    assert_eq!(page.extra["pinned"][0]["id"], "p", "pinned chats are kept");
+    assert!(!page.extra.contains_key("data"));
+}

@@ -215,3 +215,24 @@ fn multipart_ops_name_their_file_field() {
         }
     }
 }
+
+#[test]
+fn list_envelopes_name_the_item() {
+    for op in OPERATIONS {
+        let lists = matches!(
+            op.envelope,
+            uspacy::Envelope::Paginated
+                | uspacy::Envelope::Array
+                | uspacy::Envelope::TimestampPaged
+                | uspacy::Envelope::Cursor
+        );
+        if lists {
+            assert!(
+                !op.returns.ends_with("[]"),
+                "{}: a paged or array envelope names the item, not `{}`",
+                op.id,
+                op.returns
+            );
+        }
+    }
+}

@@ -1057,7 +1057,9 @@ export interface CrmDocumentsApi {
   /**
    * `crm.documents.list`: `GET /crm/v1/documents`.
    */
-  list(options?: CrmDocumentsListOptions): Promise<any>
+  list(options?: CrmDocumentsListOptions): Promise<Page<Document>>
+  /** Every item of `crm.documents.list`, fetched page by page as the loop asks for more. */
+  iter(options?: CrmDocumentsListOptions): AsyncIterableIterator<Document>
   /**
    * `crm.documents.create`: `POST /crm/v1/documents`.
    */
@@ -1939,7 +1941,7 @@ export interface MessengerChatsApi {
   /**
    * `messenger.chats.list`: `GET /messenger/v1/chats`.
    */
-  list(options?: MessengerChatsListOptions): Promise<Chat[]>
+  list(options?: MessengerChatsListOptions): Promise<CursorPage<Chat>>
   /** Every item of `messenger.chats.list`, fetched page by page as the loop asks for more. */
   iter(options?: MessengerChatsListOptions): AsyncIterableIterator<Chat>
   /**

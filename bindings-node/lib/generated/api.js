@@ -2185,6 +2185,10 @@ class CrmDocumentsApi {
     return this.#transport.call('crm.documents.list', {}, wireQuery(options), undefined)
   }
 
+  iter(options) {
+    return this.#transport.paginate('crm.documents.list', {}, wireQuery(options))
+  }
+
   create(body, options) {
     return this.#transport.call('crm.documents.create', {}, wireQuery(options), { json: body })
   }

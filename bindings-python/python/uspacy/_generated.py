@@ -1152,8 +1152,22 @@ class CrmDocuments(_Namespace):
     _path = "crm.documents"
 
     def list(self, *, page=None, list=None, query=None):
-        """Call ``GET /crm/v1/documents`` (``crm.documents.list``)."""
+        """Call ``GET /crm/v1/documents`` (``crm.documents.list``).
+
+        Returns one page; ``iter`` yields the items of every page.
+        """
         return self._native.call(
+            "crm.documents.list",
+            None,
+            {"page": page, "list": list},
+            query,
+        )
+
+    def iter(self, *, page=None, list=None, query=None):
+        """Iterate over every item of ``GET /crm/v1/documents`` (``crm.documents.list``), fetching
+        one page at a time.
+        """
+        return self._native.paginate(
             "crm.documents.list",
             None,
             {"page": page, "list": list},
@@ -6728,8 +6742,22 @@ class AsyncCrmDocuments(_Namespace):
     _path = "crm.documents"
 
     async def list(self, *, page=None, list=None, query=None):
-        """Call ``GET /crm/v1/documents`` (``crm.documents.list``)."""
+        """Call ``GET /crm/v1/documents`` (``crm.documents.list``).
+
+        Returns one page; ``iter`` yields the items of every page.
+        """
         return await self._native.call_async(
+            "crm.documents.list",
+            None,
+            {"page": page, "list": list},
+            query,
+        )
+
+    def iter(self, *, page=None, list=None, query=None):
+        """Iterate asynchronously over every item of ``GET /crm/v1/documents``
+        (``crm.documents.list``), fetching one page at a time.
+        """
+        return self._native.paginate_async(
             "crm.documents.list",
             None,
             {"page": page, "list": list},

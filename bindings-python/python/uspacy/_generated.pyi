@@ -700,8 +700,22 @@ class CrmDocumentTemplates:
 class CrmDocuments:
     """Operations under ``crm.documents``."""
 
-    def list(self, *, page: Any = None, list: Any = None, query: _Query = None) -> Any:
-        """Call ``GET /crm/v1/documents`` (``crm.documents.list``)."""
+    def list(self, *, page: Any = None, list: Any = None, query: _Query = None) -> Page[Document]:
+        """Call ``GET /crm/v1/documents`` (``crm.documents.list``).
+
+        Returns one page; ``iter`` yields the items of every page.
+        """
+
+    def iter(
+        self,
+        *,
+        page: Any = None,
+        list: Any = None,
+        query: _Query = None,
+    ) -> Iterator[Document]:
+        """Iterate over every item of ``GET /crm/v1/documents`` (``crm.documents.list``), fetching
+        one page at a time.
+        """
 
     def create(self, body: _Body = None, *, query: _Query = None) -> Document:
         """Call ``POST /crm/v1/documents`` (``crm.documents.create``).
@@ -2370,7 +2384,7 @@ class MessengerChats:
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
-    ) -> List[Chat]:
+    ) -> CursorPage[Chat]:
         """Call ``GET /messenger/v1/chats`` (``messenger.chats.list``).
 
         Returns one page; ``iter`` yields the items of every page.
@@ -3868,8 +3882,28 @@ class AsyncCrmDocumentTemplates:
 class AsyncCrmDocuments:
     """Operations under ``crm.documents``."""
 
-    async def list(self, *, page: Any = None, list: Any = None, query: _Query = None) -> Any:
-        """Call ``GET /crm/v1/documents`` (``crm.documents.list``)."""
+    async def list(
+        self,
+        *,
+        page: Any = None,
+        list: Any = None,
+        query: _Query = None,
+    ) -> Page[Document]:
+        """Call ``GET /crm/v1/documents`` (``crm.documents.list``).
+
+        Returns one page; ``iter`` yields the items of every page.
+        """
+
+    def iter(
+        self,
+        *,
+        page: Any = None,
+        list: Any = None,
+        query: _Query = None,
+    ) -> AsyncIterator[Document]:
+        """Iterate asynchronously over every item of ``GET /crm/v1/documents``
+        (``crm.documents.list``), fetching one page at a time.
+        """
 
     async def create(self, body: _Body = None, *, query: _Query = None) -> Document:
         """Call ``POST /crm/v1/documents`` (``crm.documents.create``).
@@ -5641,7 +5675,7 @@ class AsyncMessengerChats:
         cursor: Any = None,
         limit: Any = None,
         query: _Query = None,
-    ) -> List[Chat]:
+    ) -> CursorPage[Chat]:
         """Call ``GET /messenger/v1/chats`` (``messenger.chats.list``).
 
         Returns one page; ``iter`` yields the items of every page.

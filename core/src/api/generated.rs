@@ -1094,11 +1094,25 @@ pub struct CrmDocuments {
 
 impl CrmDocuments {
     /// `crm.documents.list`: `GET /crm/v1/documents`.
-    pub async fn list<Q: Serialize + ?Sized>(&self, query: &Q) -> Result<Value> {
+    pub async fn list<Q: Serialize + ?Sized>(
+        &self,
+        query: &Q,
+    ) -> Result<Page<crate::models::Document>> {
         let op = lookup("crm.documents.list")?;
         self.client
-            .typed_one(op, Value::Null, to_json(query, "the query")?, Body::None)
+            .typed_page(op, Value::Null, to_json(query, "the query")?, Body::None)
             .await
+    }
+
+    /// Every item of `crm.documents.list`, fetched page by page as the stream is consumed.
+    pub fn iter<Q: Serialize + ?Sized>(
+        &self,
+        query: &Q,
+    ) -> Result<impl Stream<Item = Result<crate::models::Document>>> {
+        let op = lookup("crm.documents.list")?;
+        Ok(self
+            .client
+            .typed_stream(op, Value::Null, to_json(query, "the query")?))
     }
 
     /// `crm.documents.create`: `POST /crm/v1/documents`.
@@ -3956,10 +3970,13 @@ pub struct MessengerChats {
 
 impl MessengerChats {
     /// `messenger.chats.list`: `GET /messenger/v1/chats`.
-    pub async fn list<Q: Serialize + ?Sized>(&self, query: &Q) -> Result<Vec<crate::models::Chat>> {
+    pub async fn list<Q: Serialize + ?Sized>(
+        &self,
+        query: &Q,
+    ) -> Result<Page<crate::models::Chat>> {
         let op = lookup("messenger.chats.list")?;
         self.client
-            .typed_list(op, Value::Null, to_json(query, "the query")?, Body::None)
+            .typed_page(op, Value::Null, to_json(query, "the query")?, Body::None)
             .await
     }
 

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Builds the local mock portal and the quickstart example, starts the mock
-# on a free loopback port, runs the quickstart against it and stops the mock.
+# on a free loopback port and runs the quickstart against it. Then it runs
+# the scenarios of examples/ (lead capture, bulk import, export) in Python
+# and Node.js, and the export in Rust, against the same mock, and stops the
+# mock. The Python and Node.js packages are built only when missing
+# (examples/build.sh).
 #
 # Usage: bash scripts/demo.sh [quickstart arguments]
 #
@@ -149,5 +153,30 @@ unset USPACY_DOMAIN
 
 step "running the quickstart against the mock portal ($quickstart_bin${*:+ $*})"
 "$quickstart_bin" "$@"
+
+step "building the Python and Node.js packages when missing (bash examples/build.sh)"
+demo_python=$(bash examples/build.sh | tail -n 1)
+
+for lang in python node; do
+    if [[ "$lang" == python ]]; then
+        runner=("$demo_python")
+        ext=py
+    else
+        runner=(node)
+        ext=mjs
+    fi
+    step "$lang: lead capture, a web form becomes a contact and a deal (examples/$lang/lead_capture.$ext submit)"
+    (cd "examples/$lang" && "${runner[@]}" "lead_capture.$ext" submit --form ../data/lead_form.json)
+    step "$lang: lead capture, the payment callback wins the deal (examples/$lang/lead_capture.$ext paid)"
+    (cd "examples/$lang" && "${runner[@]}" "lead_capture.$ext" paid --payment ../data/payment.json)
+    step "$lang: bulk import of examples/data/companies.csv matched by EDRPOU (examples/$lang/bulk_import.$ext)"
+    (cd "examples/$lang" && "${runner[@]}" "bulk_import.$ext")
+    step "$lang: export of every deal of funnel 1 (examples/$lang/export_deals.$ext)"
+    (cd "examples/$lang" && "${runner[@]}" "export_deals.$ext" --funnel 1 --out "$work_dir/deals-$lang.csv")
+done
+
+step "rust: export of every deal of funnel 1 (cargo build --manifest-path examples/rust/Cargo.toml)"
+cargo build --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir" --bin export_deals
+"$build_dir/export_deals" --funnel 1 --out "$work_dir/deals-rust.csv"
 
 step "demo finished"

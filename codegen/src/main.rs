@@ -2,6 +2,7 @@
 //! operation table, or with `--check` fails when a committed file differs
 //! from what the table gives.
 
+mod docs;
 mod model;
 mod python;
 mod rust;
@@ -24,6 +25,7 @@ fn outputs(root: &model::Namespace) -> Vec<Output> {
     outputs.extend(python::outputs(root));
     outputs.extend(typescript::outputs(root));
     outputs.extend(tests::outputs(root));
+    outputs.extend(docs::outputs(root));
     outputs
 }
 

@@ -271,7 +271,10 @@ describe('refresh', () => {
 
     assert.equal(pages.length, 50)
     assert.equal((await requestsTo('POST', '/auth/v1/auth/refresh_token')).length, 1)
-    assert.equal((await requestsTo('GET', '/crm/v1/entities/deals')).length, 100)
+    // A call that starts after the refresh has finished sends the new token
+    // at once, so each call makes one or two attempts, whatever the timing.
+    const attempts = (await requestsTo('GET', '/crm/v1/entities/deals')).length
+    assert.ok(attempts >= 51 && attempts <= 100, `${attempts} attempts for 50 calls`)
   })
 
   test('401 fault replays after one refresh', async () => {

@@ -21,7 +21,7 @@ if [[ -z "${CARGO_BUILD_TARGET:-}" ]] && command -v rustc >/dev/null 2>&1; then
 fi
 
 # The demo runs before `cargo test`, so that cargo's summary lines close the output.
-STAGES=(tools fmt clippy wasm demo python node examples cargo-test)
+STAGES=(tools fmt clippy wasm demo python node browser examples cargo-test)
 
 current_stage=
 
@@ -34,6 +34,7 @@ describe_stage() {
         demo) echo "run the README's first command (bash scripts/demo.sh)" ;;
         python) echo "build the Python package and run its tests (bash bindings-python/scripts/test.sh)" ;;
         node) echo "build the Node.js addon and run its tests (bash bindings-node/scripts/test.sh)" ;;
+        browser) echo "build the WebAssembly package and run its Node.js and headless Chromium tests (bash bindings-wasm/scripts/test.sh)" ;;
         examples) echo "run the scenarios of examples/ against the mock and check the portal state (bash examples/test.sh)" ;;
         cargo-test) echo "run the Rust tests (cargo test --workspace)" ;;
         *) return 1 ;;
@@ -122,6 +123,10 @@ stage_python() {
 
 stage_node() {
     bash bindings-node/scripts/test.sh
+}
+
+stage_browser() {
+    bash bindings-wasm/scripts/test.sh
 }
 
 stage_examples() {

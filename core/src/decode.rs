@@ -17,9 +17,11 @@ pub(crate) fn from_value<T: DeserializeOwned>(
     op: &Operation,
     response: &RawResponse,
     value: Value,
-    prefix: &str,
+    prefix: impl FnOnce() -> String,
 ) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|error| {
+        let prefix = prefix();
+        let prefix = prefix.as_str();
         let inner_path = error.path().to_string();
         let path = match (prefix.is_empty(), inner_path.as_str()) {
             (true, _) => inner_path.clone(),
@@ -45,8 +47,46 @@ pub(crate) fn from_value<T: DeserializeOwned>(
 /// Decodes a whole body as `T`. An empty body decodes as JSON `null`, so
 /// `()` and `Option<T>` accept it.
 pub(crate) fn body<T: DeserializeOwned>(op: &Operation, response: &RawResponse) -> Result<T> {
-    let value = crate::client::decode_json(op, response)?;
-    from_value(op, response, value, "")
+    let blank = response.body.iter().all(u8::is_ascii_whitespace);
+    if blank || op.envelope == crate::operation::Envelope::Empty {
+        let value = crate::client::decode_json(op, response)?;
+        return from_value(op, response, value, String::new);
+    }
+
+    // Straight from the bytes, without an intermediate `Value`.
+    let decode_error = |message: String, path: Option<String>| {
+        let mut builder = Error::with_kind(ErrorKind::Decode, message)
+            .status(response.status)
+            .body(response.body.clone());
+        if let Some(path) = path {
+            builder = builder.json_path(path);
+        }
+        builder.finish()
+    };
+    let not_json = |error: &serde_json::Error| {
+        decode_error(
+            format!("{} returned a body that is not JSON: {error}", op.id),
+            None,
+        )
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(value) => deserializer
+            .end()
+            .map(|()| value)
+            .map_err(|error| not_json(&error)),
+        Err(error) if error.inner().is_syntax() || error.inner().is_eof() => {
+            Err(not_json(error.inner()))
+        }
+        Err(error) => Err(decode_error(
+            format!(
+                "{} returned a value that cannot be read: {}",
+                op.id,
+                error.inner()
+            ),
+            Some(error.path().to_string()),
+        )),
+    }
 }
 
 /// Decodes the `data` member of a `{data: ...}` body. A bare body without
@@ -56,8 +96,8 @@ pub(crate) fn data<T: DeserializeOwned>(op: &Operation, response: &RawResponse) 
     match value {
         Value::Object(mut map) if map.contains_key("data") => {
             let data = map.remove("data").unwrap_or(Value::Null);
-            from_value(op, response, data, "data")
+            from_value(op, response, data, || "data".to_owned())
         }
-        other => from_value(op, response, other, ""),
+        other => from_value(op, response, other, String::new),
     }
 }

@@ -186,7 +186,7 @@ pub(crate) fn typed<T: DeserializeOwned>(
         .items
         .into_iter()
         .enumerate()
-        .map(|(index, item)| from_value(op, response, item, &format!("data[{index}]")))
+        .map(|(index, item)| from_value(op, response, item, || format!("data[{index}]")))
         .collect::<Result<Vec<T>>>()?;
     Ok(Page {
         items,
@@ -204,8 +204,9 @@ struct Cursor {
     op: &'static Operation,
     path: Value,
     query: Map<String, Value>,
-    /// Items of the previous page, to notice a page that repeats.
-    previous: Option<Vec<Value>>,
+    /// Length, first and last item of the previous page, to notice a page
+    /// that repeats without keeping a copy of the whole page.
+    previous: Option<(usize, Value, Value)>,
     page_number: u64,
     done: bool,
 }
@@ -246,11 +247,15 @@ pub(crate) fn pages(
             .await?;
         let page = split(cursor.op, &response)?;
 
-        if page.items.is_empty() || cursor.previous.as_ref() == Some(&page.items) {
+        let fingerprint = match (page.items.first(), page.items.last()) {
+            (Some(first), Some(last)) => (page.items.len(), first.clone(), last.clone()),
+            _ => return Ok(None),
+        };
+        if cursor.previous.as_ref() == Some(&fingerprint) {
             return Ok(None);
         }
         cursor.done = !advance(&mut cursor, &page);
-        cursor.previous = Some(page.items.clone());
+        cursor.previous = Some(fingerprint);
         Ok(Some(((response, page), cursor)))
     })
 }
@@ -317,7 +322,7 @@ pub(crate) fn items<T: DeserializeOwned + 'static>(
                 .items
                 .into_iter()
                 .enumerate()
-                .map(|(index, item)| from_value(op, &response, item, &format!("data[{index}]")))
+                .map(|(index, item)| from_value(op, &response, item, || format!("data[{index}]")))
                 .collect();
             stream::iter(decoded)
         })

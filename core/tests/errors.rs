@@ -306,3 +306,34 @@ async fn plain_text_answer_to_bodiless_op() {
         .unwrap();
     assert_eq!(value, json!("OK"));
 }
+
+#[tokio::test]
+async fn wrong_type_in_object_names_field() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    client.authenticate().await.unwrap();
+    mock.inject(Fault::on("GET /crm/v1/entities/deals/3").respond(
+        200,
+        vec![],
+        json!({"id": 3, "owner": "abc"}).to_string(),
+    ));
+    let error = client.crm().items().get("deals", 3).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.json_path(), Some("owner"));
+    assert!(error.body().is_some());
+}
+
+#[tokio::test]
+async fn trailing_garbage_is_decode_error() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    client.authenticate().await.unwrap();
+    mock.inject(Fault::on("GET /crm/v1/entities/deals/3").respond(
+        200,
+        vec![],
+        r#"{"id": 3} trailing"#,
+    ));
+    let error = client.crm().items().get("deals", 3).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(error.message().contains("not JSON"), "{error}");
+}

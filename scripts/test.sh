@@ -21,7 +21,7 @@ if [[ -z "${CARGO_BUILD_TARGET:-}" ]] && command -v rustc >/dev/null 2>&1; then
 fi
 
 # The demo runs before `cargo test`, so that cargo's summary lines close the output.
-STAGES=(tools fmt clippy wasm demo python node browser examples cargo-test)
+STAGES=(tools fmt clippy doc wasm demo python node browser examples cargo-test)
 
 current_stage=
 
@@ -30,6 +30,7 @@ describe_stage() {
         tools) echo "install missing Rust components (rustfmt, clippy, the wasm32 target)" ;;
         fmt) echo "check formatting (cargo fmt --all --check)" ;;
         clippy) echo "lint every target (cargo clippy --workspace --all-targets -- -D warnings)" ;;
+        doc) echo "build the core's API documentation, warnings as errors (cargo doc -p uspacy --no-deps)" ;;
         wasm) echo "build the core for browsers (cargo build -p uspacy --target wasm32-unknown-unknown)" ;;
         demo) echo "run the README's first command (bash scripts/demo.sh)" ;;
         python) echo "build the Python package and run its tests (bash bindings-python/scripts/test.sh)" ;;
@@ -107,6 +108,10 @@ stage_fmt() {
 
 stage_clippy() {
     cargo clippy --workspace --all-targets -- -D warnings
+}
+
+stage_doc() {
+    RUSTDOCFLAGS="-D warnings" cargo doc -p uspacy --no-deps
 }
 
 stage_wasm() {

@@ -22,7 +22,7 @@ use crate::rt::{self, Instant};
 use crate::secret::Secret;
 use crate::transport::{RawResponse, Transport};
 
-/// Longest wait between renewal attempts while the refresh endpoint fails.
+/// Maximum wait between renewal attempts while the refresh endpoint fails.
 const MAX_RENEW_BACKOFF: Duration = Duration::from_secs(30);
 const FIRST_RENEW_BACKOFF: Duration = Duration::from_millis(500);
 
@@ -99,7 +99,7 @@ impl Session {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The current token pair, if any (for callers that persist it themselves).
+    /// Returns the current token pair, if any, for callers that persist it themselves.
     pub(crate) fn tokens(&self) -> Option<TokenPair> {
         let state = self.lock();
         Some(TokenPair {
@@ -130,7 +130,7 @@ impl Session {
         self.renew(transport, seen, false).await
     }
 
-    /// Whether the access token expires within the skew. The skew is at
+    /// Checks whether the access token expires within the skew. The skew is at
     /// most half the token's lifetime, so a portal that issues short-lived
     /// tokens does not get a refresh before every call.
     fn expires_soon(&self, state: &TokenState) -> bool {
@@ -145,7 +145,7 @@ impl Session {
     /// Replaces the token of generation `seen`, which expired or, when
     /// `rejected`, drew a 401. When another call already replaced it,
     /// returns the newer token without any request; when a shared store
-    /// holds a newer valid pair (another tab refreshed), adopts that.
+    /// contains a newer valid pair (another tab refreshed), adopts that.
     pub(crate) async fn renew(
         &self,
         transport: &Transport,
@@ -394,7 +394,7 @@ impl Session {
     }
 }
 
-/// A pair from a provider's access token, with the expiry of its `exp` claim.
+/// Builds a pair from a provider's access token, with the expiry of its `exp` claim.
 fn pair_from_access_token(token: String) -> TokenPair {
     let token = strip_bearer(token);
     let expires_at = jwt::claims(&token).and_then(|claims| claims.exp);
@@ -443,7 +443,7 @@ pub(crate) fn parse_token_response(
     previous_refresh: Option<&Secret>,
 ) -> Result<TokenPair> {
     let decode_error = |message: &str| {
-        // The body holds tokens, so it is not attached to the error.
+        // The body contains tokens, so it is not attached to the error.
         Error::with_kind(ErrorKind::Decode, format!("{} response: {message}", op.id))
             .status(response.status)
             .finish()

@@ -71,13 +71,13 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The portal's name (`acme` for `https://acme.uspacy.ua`) or host name.
+    /// Sets the portal by name (`acme` for `https://acme.uspacy.ua`) or host name.
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.domain = Some(domain.into());
         self
     }
 
-    /// A full base URL, such as `http://127.0.0.1:8080` for a local mock.
+    /// Sets a full base URL, such as `http://127.0.0.1:8080` for a local mock.
     /// Takes precedence over [`ClientBuilder::domain`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
@@ -99,19 +99,19 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header (native only; browsers set their own).
+    /// Sets the `User-Agent` header (native only, because browsers set their own).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
         self
     }
 
-    /// How long before its expiry an access token is renewed. Default 30 s.
+    /// Sets how long before its expiry an access token is renewed. Default 30 s.
     pub fn refresh_skew(mut self, skew: Duration) -> Self {
         self.config.refresh_skew = skew;
         self
     }
 
-    /// A lock shared with other clients that use the same tokens, so that
+    /// Sets a lock shared with other clients that use the same tokens, so that
     /// one refresh at a time runs across them (see [`RefreshLock`]).
     pub fn refresh_lock(mut self, lock: impl RefreshLock + 'static) -> Self {
         self.config.refresh_lock = Some(Arc::new(lock));
@@ -179,7 +179,7 @@ impl ClientBuilder {
     }
 }
 
-/// The base URL from the access token's `domain` claim, validated as a
+/// Returns the base URL from the access token's `domain` claim, validated as a
 /// host name, with `https://` added.
 fn base_from_token_claim(credentials: &Credentials) -> Result<Url> {
     let Credentials::Tokens { access_token, .. } = credentials else {
@@ -208,12 +208,12 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The portal's base URL (a webhook key in it reads `***`).
+    /// Returns the portal's base URL (a webhook key in it reads `***`).
     pub fn base_url(&self) -> String {
         request::redact_url(self.inner.transport.base_url())
     }
 
-    /// The current token pair, when the client uses tokens and has one.
+    /// Returns the current token pair, when the client uses tokens and has one.
     pub fn tokens(&self) -> Option<TokenPair> {
         match &self.inner.auth {
             AuthState::Session(session) => session.tokens(),
@@ -420,7 +420,7 @@ impl Client {
         }
     }
 
-    /// Whether another attempt may start after waiting `wait`.
+    /// Checks whether another attempt may start after waiting `wait`.
     fn wait_allowed(&self, attempt: u32, wait: Duration, deadline: Instant) -> bool {
         attempt < self.inner.retry.max_attempts && Instant::now() + wait <= deadline
     }

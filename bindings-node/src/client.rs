@@ -94,13 +94,13 @@ impl NativeClient {
         })
     }
 
-    /// The portal's base URL; a webhook key in it reads `***`.
+    /// Returns the portal's base URL, with a webhook key in it shown as `***`.
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
 
-    /// Whether `close()` has run.
+    /// Returns whether `close()` has run.
     #[napi(getter)]
     pub fn closed(&self) -> bool {
         self.slot().is_none()

@@ -17,9 +17,9 @@ const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 // `spawn` or `forkserver` start method for multiprocessing workers.
 // NOTE: the runtime is never shut down. A process that used `AsyncClient`
 // can abort at interpreter exit when a worker thread completes an asyncio
-// future while Python finalizes (seen in benchmark processes, not yet in
-// the test suite); shutting the runtime down from an `atexit` hook needs
-// it to be ownable, not `'static`.
+// future while Python finalizes. It was seen in benchmark processes, not in
+// the test suite. Shutting the runtime down from an `atexit` hook needs it
+// to be ownable rather than `'static`.
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 
 /// Returns the shared multi-threaded runtime, starting it on first use.

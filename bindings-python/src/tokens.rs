@@ -91,7 +91,7 @@ impl TokenPair {
 ///
 /// NOTE: the core owns the callback, so Python's garbage collector cannot see
 /// the reference. A callback that refers back to its client (a bound method
-/// of an object that holds the client) keeps both alive until exit.
+/// of an object that keeps the client) keeps both alive until exit.
 pub(crate) fn hook(callback: Py<PyAny>) -> impl Fn(&uspacy::TokenPair) + Send + Sync + 'static {
     move |pair: &uspacy::TokenPair| {
         let pair = TokenPair::from(pair);

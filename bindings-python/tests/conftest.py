@@ -108,7 +108,7 @@ class Mock:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
-        """Send a control request (`/__mock/...`) and return its JSON answer."""
+        """Send a control request (`/__mock/...`) and return its JSON response."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
         if data is not None:

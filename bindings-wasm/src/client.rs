@@ -47,7 +47,7 @@ impl WasmClient {
         }
     }
 
-    /// The portal's base URL; a webhook key in it reads `***`.
+    /// Returns the portal's base URL, with a webhook key in it shown as `***`.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
@@ -60,13 +60,13 @@ impl WasmClient {
         self.storage_key.clone()
     }
 
-    /// Whether refreshes take a cross-tab Web Lock.
+    /// Returns whether refreshes take a cross-tab Web Lock.
     #[wasm_bindgen(getter, js_name = crossTabLock)]
     pub fn cross_tab_lock(&self) -> bool {
         self.cross_tab_lock
     }
 
-    /// Whether `close()` has run.
+    /// Returns whether `close()` has run.
     #[wasm_bindgen(getter)]
     pub fn closed(&self) -> bool {
         self.client.borrow().is_none()

@@ -424,7 +424,7 @@ fn emit_runtime(root: &Namespace, classes: &ClassNames) -> String {
     );
     out.push_str(
         "\nclass _Namespace:\n    \
-         \"\"\"Base of the generated namespaces: holds the native client.\"\"\"\n\n    \
+         \"\"\"Base of the generated namespaces, which keeps the native client.\"\"\"\n\n    \
          __slots__ = (\"_native\",)\n    \
          _path = \"\"\n\n    \
          def __init__(self, native):\n        \

@@ -7,7 +7,7 @@ the native client, which owns every endpoint detail.
 
 
 class _Namespace:
-    """Base of the generated namespaces: holds the native client."""
+    """Base of the generated namespaces, which keeps the native client."""
 
     __slots__ = ("_native",)
     _path = ""

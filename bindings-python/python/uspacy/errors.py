@@ -3,13 +3,13 @@
 ::
 
     UspacyError
-    ├── ApiError                 a non-2xx answer (status, method, url, body)
+    ├── ApiError                 a non-2xx response (status, method, url, body)
     │   ├── Unauthorized         401 after the one refresh-and-replay
     │   ├── Forbidden            403
     │   ├── NotFound             404
     │   ├── ValidationError      422, or 400 with field errors
     │   ├── RateLimited          429 after the allowed retries (retry_after)
-    │   └── Duplicate            the messenger's "E11000 duplicate key" answer
+    │   └── Duplicate            the messenger's "E11000 duplicate key" response
     ├── SessionExpired           the refresh token was rejected; sign in again
     ├── NetworkError             the request could not be sent or the connection broke
     │   └── Timeout              the request or the connection attempt timed out
@@ -102,7 +102,7 @@ class UspacyError(Exception):
 
 
 class ApiError(UspacyError):
-    """The portal answered with a non-2xx status; ``status`` is always set."""
+    """The portal responded with a non-2xx status, so ``status`` is always set."""
 
     status: int
 
@@ -126,7 +126,7 @@ class ValidationError(ApiError):
 class RateLimited(ApiError):
     """429 after the allowed retries, or a ``Retry-After`` above ``max_retry_after``.
 
-    ``retry_after`` holds the requested wait in seconds, when the server sent one.
+    ``retry_after`` contains the requested wait in seconds, when the server sent one.
     """
 
 
@@ -141,7 +141,7 @@ class SessionExpired(UspacyError):
 
 
 class NetworkError(UspacyError):
-    """The request could not be sent, or the connection broke before an answer."""
+    """The request could not be sent, or the connection broke before a response."""
 
 
 class Timeout(NetworkError):
@@ -149,8 +149,8 @@ class Timeout(NetworkError):
 
 
 class DecodeError(UspacyError):
-    """A 2xx answer whose body is not the JSON the operation returns;
-    ``json_path`` says where, ``body`` holds the bytes."""
+    """A 2xx response whose body is not the JSON the operation returns;
+    ``json_path`` says where, ``body`` contains the bytes."""
 
 
 class ConfigError(UspacyError, ValueError):

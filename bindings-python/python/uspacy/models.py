@@ -32,7 +32,7 @@ Decimal = Union[str, int, float]
 
 
 class StatusMessage(TypedDict, total=False):
-    """``{status, message}``, the answer of check_email and similar calls.
+    """``{status, message}``, the response of check_email and similar calls.
 
     Open: keys not listed here are kept as sent.
     """

@@ -24,7 +24,7 @@ export type LenientStr = string | number
 /** A decimal number such as a money value, sent as a string or a number. */
 export type Decimal = string | number
 
-/** `{status, message}`, the answer of check_email and similar calls. */
+/** `{status, message}`, the response of check_email and similar calls. */
 export interface StatusMessage {
   status?: LenientBool
   message?: string

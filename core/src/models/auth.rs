@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// `{status, message}`, the answer of check_email and similar calls.
+/// `{status, message}`, the response of check_email and similar calls.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatusMessage {
     #[serde(

@@ -19,29 +19,59 @@ pub(crate) fn from_value<T: DeserializeOwned>(
     value: Value,
     prefix: impl FnOnce() -> String,
 ) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let prefix = prefix();
-        let prefix = prefix.as_str();
-        let inner_path = error.path().to_string();
-        let path = match (prefix.is_empty(), inner_path.as_str()) {
-            (true, _) => inner_path.clone(),
-            (false, ".") => prefix.to_owned(),
-            (false, _) if inner_path.starts_with('[') => format!("{prefix}{inner_path}"),
-            (false, _) => format!("{prefix}.{inner_path}"),
-        };
-        Error::with_kind(
-            ErrorKind::Decode,
-            format!(
-                "{} returned a value that cannot be read: {}",
-                op.id,
-                error.inner()
-            ),
-        )
-        .status(response.status)
-        .body(response.body.clone())
-        .json_path(path)
-        .finish()
+    serde_path_to_error::deserialize(value)
+        .map_err(|error| unreadable(op, response, &error, &prefix()))
+}
+
+/// Decodes the JSON text `text`, a part of `response`'s body, as `T`, with
+/// the same errors as [`from_value`].
+pub(crate) fn from_raw<T: DeserializeOwned>(
+    op: &Operation,
+    response: &RawResponse,
+    text: &str,
+    prefix: impl FnOnce() -> String,
+) -> Result<T> {
+    // Tracking the path costs on every value, so it is done only to word
+    // the error, by reading the text a second time.
+    serde_json::from_str(text).map_err(|fast_error| {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(error) => unreadable(op, response, &error, &prefix()),
+            Ok(_) => unreadable_at(op, response, &fast_error, prefix()),
+        }
     })
+}
+
+fn unreadable(
+    op: &Operation,
+    response: &RawResponse,
+    error: &serde_path_to_error::Error<serde_json::Error>,
+    prefix: &str,
+) -> Error {
+    let inner_path = error.path().to_string();
+    let path = match (prefix.is_empty(), inner_path.as_str()) {
+        (true, _) => inner_path.clone(),
+        (false, ".") => prefix.to_owned(),
+        (false, _) if inner_path.starts_with('[') => format!("{prefix}{inner_path}"),
+        (false, _) => format!("{prefix}.{inner_path}"),
+    };
+    unreadable_at(op, response, error.inner(), path)
+}
+
+fn unreadable_at(
+    op: &Operation,
+    response: &RawResponse,
+    error: &serde_json::Error,
+    path: String,
+) -> Error {
+    Error::with_kind(
+        ErrorKind::Decode,
+        format!("{} returned a value that cannot be read: {error}", op.id),
+    )
+    .status(response.status)
+    .body(response.body.clone())
+    .json_path(path)
+    .finish()
 }
 
 /// Decodes a whole body as `T`. An empty body decodes as JSON `null`, so

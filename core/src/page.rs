@@ -6,13 +6,16 @@
 //! empty page, and at a page that repeats the previous one, so a server that
 //! ignores the page parameter cannot make it loop forever.
 
+use std::fmt;
+
 use futures::stream::{self, Stream, TryStreamExt};
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::client::{decode_json, Client};
-use crate::decode::from_value;
+use crate::decode::from_raw;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::{Envelope, Operation, Paging};
 use crate::request::Body;
@@ -110,9 +113,10 @@ impl<T> Page<T> {
     }
 }
 
-/// A page whose items are still JSON.
+/// A page whose items are still JSON text: the body is scanned once, and
+/// each item is then read straight into its final type.
 pub(crate) struct RawPage {
-    pub(crate) items: Vec<Value>,
+    pub(crate) items: Vec<Box<RawValue>>,
     pub(crate) meta: Option<PageMeta>,
     pub(crate) links: Option<Value>,
     pub(crate) next_cursor: Option<String>,
@@ -120,10 +124,110 @@ pub(crate) struct RawPage {
     pub(crate) extra: Map<String, Value>,
 }
 
+/// A list body as scanned: the items stay raw text, every other key of an
+/// object body is parsed.
+enum Scanned {
+    Null,
+    Items(Vec<Box<RawValue>>),
+    Object {
+        data: Data,
+        rest: Map<String, Value>,
+    },
+    /// A number, string or boolean.
+    Scalar,
+}
+
+/// The `data` member of an object body.
+enum Data {
+    Missing,
+    Null,
+    Items(Vec<Box<RawValue>>),
+    Other,
+}
+
+struct ScanVisitor;
+
+impl<'de> Visitor<'de> for ScanVisitor {
+    type Value = Scanned;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list body")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Scalar)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Scalar)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Scalar)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Scalar)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Scanned, E> {
+        Ok(Scanned::Scalar)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Scanned, A::Error> {
+        raw_items(seq).map(Scanned::Items)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Scanned, A::Error> {
+        let mut data = Data::Missing;
+        let mut rest = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "data" {
+                data = map.next_value::<DataMember>()?.0;
+            } else {
+                let value = map.next_value()?;
+                rest.insert(key, value);
+            }
+        }
+        Ok(Scanned::Object { data, rest })
+    }
+}
+
+fn raw_items<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+) -> std::result::Result<Vec<Box<RawValue>>, A::Error> {
+    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+    while let Some(item) = seq.next_element::<Box<RawValue>>()? {
+        items.push(item);
+    }
+    Ok(items)
+}
+
+struct DataMember(Data);
+
+impl<'de> Deserialize<'de> for DataMember {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<DataMember, D::Error> {
+        // An object or a scalar here is an error the caller reports, so
+        // parsing it in full costs nothing that matters.
+        Ok(DataMember(
+            match deserializer.deserialize_any(ScanVisitor)? {
+                Scanned::Items(items) => Data::Items(items),
+                Scanned::Null => Data::Null,
+                Scanned::Object { .. } | Scanned::Scalar => Data::Other,
+            },
+        ))
+    }
+}
+
 /// Splits a list response into items and metadata. Accepts the
 /// operation's envelope, and a bare array for any list.
 pub(crate) fn split(op: &Operation, response: &RawResponse) -> Result<RawPage> {
-    let body = decode_json(op, response)?;
     let mut page = RawPage {
         items: Vec::new(),
         meta: None,
@@ -132,35 +236,52 @@ pub(crate) fn split(op: &Operation, response: &RawResponse) -> Result<RawPage> {
         has_next: None,
         extra: Map::new(),
     };
-    match body {
-        Value::Array(items) => page.items = items,
-        Value::Null => {}
-        Value::Object(mut map) => {
-            page.items = match map.remove("data") {
-                Some(Value::Array(items)) => items,
-                Some(Value::Null) | None if op.envelope == Envelope::Empty => Vec::new(),
+    let scanned = if response.body.iter().all(u8::is_ascii_whitespace) {
+        Scanned::Null
+    } else {
+        let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+        match deserializer
+            .deserialize_any(ScanVisitor)
+            .and_then(|scanned| deserializer.end().map(|()| scanned))
+        {
+            Ok(scanned) => scanned,
+            // `decode_json` words the error, or reads the plain text that an
+            // operation without a documented body may send.
+            Err(_) => match decode_json(op, response)? {
+                Value::Null => Scanned::Null,
+                _ => Scanned::Scalar,
+            },
+        }
+    };
+    match scanned {
+        Scanned::Items(items) => page.items = items,
+        Scanned::Null => {}
+        Scanned::Object { data, mut rest } => {
+            page.items = match data {
+                Data::Items(items) => items,
+                Data::Null | Data::Missing if op.envelope == Envelope::Empty => Vec::new(),
                 _ => return Err(shape_error(op, response, "an object with a `data` array")),
             };
-            if let Some(Value::Object(meta)) = map.get("meta") {
+            if let Some(Value::Object(meta)) = rest.get("meta") {
                 page.meta = Some(PageMeta::from_json(meta));
             }
-            page.links = map.remove("links").filter(|links| !links.is_null());
-            page.next_cursor = match map.get("nextCursor") {
+            page.links = rest.remove("links").filter(|links| !links.is_null());
+            page.next_cursor = match rest.get("nextCursor") {
                 Some(Value::String(cursor)) if !cursor.is_empty() => Some(cursor.clone()),
                 Some(Value::Number(number)) => Some(number.to_string()),
                 _ => None,
             };
-            page.has_next = match map.get("hasNext") {
+            page.has_next = match rest.get("hasNext") {
                 Some(Value::Bool(flag)) => Some(*flag),
                 Some(other) => crate::models::flex::bool_from_value(other),
                 None => None,
             };
             for key in ["meta", "nextCursor", "hasNext"] {
-                map.remove(key);
+                rest.remove(key);
             }
-            page.extra = map;
+            page.extra = rest;
         }
-        _ => return Err(shape_error(op, response, "a list")),
+        Scanned::Scalar => return Err(shape_error(op, response, "a list")),
     }
     Ok(page)
 }
@@ -184,9 +305,9 @@ pub(crate) fn typed<T: DeserializeOwned>(
 ) -> Result<Page<T>> {
     let items = raw
         .items
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(index, item)| from_value(op, response, item, || format!("data[{index}]")))
+        .map(|(index, item)| item_as(op, response, index, item))
         .collect::<Result<Vec<T>>>()?;
     Ok(Page {
         items,
@@ -198,15 +319,24 @@ pub(crate) fn typed<T: DeserializeOwned>(
     })
 }
 
+fn item_as<T: DeserializeOwned>(
+    op: &Operation,
+    response: &RawResponse,
+    index: usize,
+    item: &RawValue,
+) -> Result<T> {
+    from_raw(op, response, item.get(), || format!("data[{index}]"))
+}
+
 /// Where a stream stands between pages.
 struct Cursor {
     client: Client,
     op: &'static Operation,
     path: Value,
     query: Map<String, Value>,
-    /// Length, first and last item of the previous page, to notice a page
-    /// that repeats without keeping a copy of the whole page.
-    previous: Option<(usize, Value, Value)>,
+    /// Length, first and last item (as text) of the previous page, to
+    /// notice a page that repeats without keeping a copy of the whole page.
+    previous: Option<(usize, String, String)>,
     page_number: u64,
     done: bool,
 }
@@ -248,7 +378,11 @@ pub(crate) fn pages(
         let page = split(cursor.op, &response)?;
 
         let fingerprint = match (page.items.first(), page.items.last()) {
-            (Some(first), Some(last)) => (page.items.len(), first.clone(), last.clone()),
+            (Some(first), Some(last)) => (
+                page.items.len(),
+                first.get().to_owned(),
+                last.get().to_owned(),
+            ),
             _ => return Ok(None),
         };
         if cursor.previous.as_ref() == Some(&fingerprint) {
@@ -292,8 +426,8 @@ fn advance(cursor: &mut Cursor, page: &RawPage) -> bool {
             let oldest = page
                 .items
                 .last()
-                .and_then(|item| item.get("timestamp"))
-                .cloned();
+                .and_then(|item| serde_json::from_str::<Stamp>(item.get()).ok())
+                .and_then(|stamp| stamp.timestamp);
             let limit = cursor.query.get("limit").and_then(as_u64);
             match oldest {
                 Some(timestamp) if !timestamp.is_null() => {
@@ -309,6 +443,12 @@ fn advance(cursor: &mut Cursor, page: &RawPage) -> bool {
     }
 }
 
+/// The one key of a message that timestamp paging reads.
+#[derive(Deserialize)]
+struct Stamp {
+    timestamp: Option<Value>,
+}
+
 /// Streams every item of `op` as `T`.
 pub(crate) fn items<T: DeserializeOwned + 'static>(
     client: Client,
@@ -320,9 +460,9 @@ pub(crate) fn items<T: DeserializeOwned + 'static>(
         .map_ok(move |(response, raw)| {
             let decoded: Vec<Result<T>> = raw
                 .items
-                .into_iter()
+                .iter()
                 .enumerate()
-                .map(|(index, item)| from_value(op, &response, item, || format!("data[{index}]")))
+                .map(|(index, item)| item_as(op, &response, index, item))
                 .collect();
             stream::iter(decoded)
         })

@@ -1,5 +1,8 @@
 //! CRM models (snake_case keys, unix-second timestamps).
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -9,7 +12,11 @@ use crate::error::{Error, Result};
 /// A CRM item of any entity: lead, deal, contact, company or a custom
 /// entity. Items are flat JSON objects, so custom fields (`uf_crm_*`) are
 /// top-level keys; they live in [`Item::fields`] and survive a round trip.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand (below): the derived one, with
+/// `flatten`, buffers every key and value before reading them, which made
+/// list pages decode slower than a plain `serde_json::Value`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Item {
     #[serde(
         default,
@@ -64,6 +71,108 @@ pub struct Item {
     /// Every other key: system fields not named above and custom fields.
     #[serde(flatten)]
     pub fields: Map<String, Value>,
+}
+
+/// The keys [`Item`] names; every other key goes to [`Item::fields`].
+enum ItemKey {
+    Id,
+    Title,
+    Owner,
+    FunnelId,
+    KanbanStageId,
+    KanbanStatus,
+    KanbanReasonId,
+    CreatedAt,
+    UpdatedAt,
+    Other(String),
+}
+
+impl ItemKey {
+    fn read(key: &str) -> ItemKey {
+        match key {
+            "id" => ItemKey::Id,
+            "title" => ItemKey::Title,
+            "owner" => ItemKey::Owner,
+            "funnel_id" => ItemKey::FunnelId,
+            "kanban_stage_id" => ItemKey::KanbanStageId,
+            "kanban_status" => ItemKey::KanbanStatus,
+            "kanban_reason_id" => ItemKey::KanbanReasonId,
+            "created_at" => ItemKey::CreatedAt,
+            "updated_at" => ItemKey::UpdatedAt,
+            other => ItemKey::Other(other.to_owned()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemKey {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<ItemKey, D::Error> {
+        struct KeyVisitor;
+
+        impl Visitor<'_> for KeyVisitor {
+            type Value = ItemKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> std::result::Result<ItemKey, E> {
+                Ok(ItemKey::read(key))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> std::result::Result<ItemKey, E> {
+                Ok(match ItemKey::read(&key) {
+                    ItemKey::Other(_) => ItemKey::Other(key),
+                    known => known,
+                })
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Item, D::Error> {
+        struct ItemVisitor;
+
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = Item;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a CRM item object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Item, A::Error> {
+                let mut item = Item::default();
+                while let Some(key) = map.next_key::<ItemKey>()? {
+                    let int = |map: &mut A| map.next_value::<flex::FlexI64>().map(|flex| flex.0);
+                    match key {
+                        ItemKey::Id => item.id = int(&mut map)?,
+                        ItemKey::Title => item.title = map.next_value()?,
+                        ItemKey::Owner => item.owner = int(&mut map)?,
+                        ItemKey::FunnelId => item.funnel_id = int(&mut map)?,
+                        ItemKey::KanbanStageId => item.kanban_stage_id = int(&mut map)?,
+                        ItemKey::KanbanStatus => item.kanban_status = map.next_value()?,
+                        ItemKey::KanbanReasonId => item.kanban_reason_id = int(&mut map)?,
+                        ItemKey::CreatedAt => item.created_at = int(&mut map)?,
+                        ItemKey::UpdatedAt => item.updated_at = int(&mut map)?,
+                        ItemKey::Other(name) => {
+                            let value = map.next_value()?;
+                            item.fields.insert(name, value);
+                        }
+                    }
+                }
+                Ok(item)
+            }
+        }
+
+        deserializer.deserialize_map(ItemVisitor)
+    }
 }
 
 impl Item {

@@ -77,15 +77,17 @@ impl Visitor<'_> for IntVisitor {
 /// An optional integer sent as a number or a numeric string; `null`, a
 /// missing key and `""` are `None`.
 pub fn opt_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    let value = Option::<Value>::deserialize(deserializer)?;
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => match number.as_i64() {
-            Some(int) => Ok(Some(int)),
-            None => IntVisitor.visit_f64(number.as_f64().unwrap_or(f64::NAN)),
-        },
-        Some(Value::String(text)) => IntVisitor.visit_str(&text),
-        Some(other) => Err(de::Error::invalid_type(unexpected(&other), &IntVisitor)),
+    // Straight from the deserializer, without an intermediate `Value`:
+    // list pages read several of these per item.
+    deserializer.deserialize_any(IntVisitor)
+}
+
+/// [`opt_i64`] as a type, for hand-written deserializers.
+pub(crate) struct FlexI64(pub(crate) Option<i64>);
+
+impl<'de> Deserialize<'de> for FlexI64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FlexI64, D::Error> {
+        opt_i64(deserializer).map(FlexI64)
     }
 }
 

@@ -298,3 +298,67 @@ async fn page_keeps_other_top_level_keys() {
     assert_eq!(page.extra["pinned"][0]["id"], "p", "pinned chats are kept");
     assert!(!page.extra.contains_key("data"));
 }
+
+#[tokio::test]
+async fn list_bodies_of_the_wrong_shape_are_decode_errors() {
+    let mock = mock().await;
+    let client = password_client(&mock);
+    client.authenticate().await.unwrap();
+    let deals = client.crm().items();
+    let query = uspacy::models::ListQuery::page(1, 2);
+    let cases = [
+        (
+            r#"{"data": {"id": 1}, "meta": {}}"#,
+            "not an object with a `data` array",
+            Some("data"),
+        ),
+        (
+            r#"{"items": []}"#,
+            "not an object with a `data` array",
+            Some("data"),
+        ),
+        (r#""deals""#, "is not a list", Some("data")),
+        (r#"{"data": [1, 2"#, "is not JSON", None),
+        (r#"{"data": []} []"#, "is not JSON", None),
+        (
+            r#"{"data": [{"id": 1}, {"id": "seven", "title": "Угода"}]}"#,
+            "cannot be read",
+            Some("data[1].id"),
+        ),
+    ];
+    for (body, message, path) in cases {
+        mock.inject(Fault::on("GET /crm/v1/entities/deals").times(1).respond(
+            200,
+            vec![],
+            body.to_owned(),
+        ));
+        let error = deals.list("deals", &query).await.unwrap_err();
+        assert_eq!(error.kind(), uspacy::ErrorKind::Decode, "{body}");
+        assert!(error.to_string().contains(message), "{body}: {error}");
+        assert_eq!(error.json_path(), path, "{body}");
+    }
+
+    // A blank body and `null` are an empty page, and string ids are read.
+    for body in ["", " \n", "null"] {
+        mock.inject(Fault::on("GET /crm/v1/entities/deals").times(1).respond(
+            200,
+            vec![],
+            body.to_owned(),
+        ));
+        let page = deals.list("deals", &query).await.unwrap();
+        assert!(page.items.is_empty(), "{body:?}");
+    }
+    mock.inject(
+        Fault::on("GET /crm/v1/entities/deals").times(1).respond(
+            200,
+            vec![],
+            r#"{"data": [{"id": "7", "owner": 3.0, "uf_crm_1": [1, "a"]}], "meta": {"page": 1}}"#
+                .to_owned(),
+        ),
+    );
+    let page = deals.list("deals", &query).await.unwrap();
+    assert_eq!(page.items[0].id, Some(7));
+    assert_eq!(page.items[0].owner, Some(3));
+    assert_eq!(page.items[0].fields["uf_crm_1"], json!([1, "a"]));
+    assert_eq!(page.meta.unwrap().current_page, Some(1));
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the scenarios of examples/ in Python and Node.js, and the export in
-# Rust, against one local mock portal and checks the portal state after each
-# step with examples/check_state.py (through the API and the mock's
-# /__mock/items route).
+# Runs the scenarios of examples/ in Python, Node.js and Rust against one
+# local mock portal; the webhook receiver has no Rust version. After each
+# step examples/check_state.py checks the portal state (through the API and
+# the mock's /__mock/items route).
 #
 # Usage: bash examples/test.sh
 # Builds the mock, the Rust scenarios and, when missing, the Python and
@@ -46,9 +46,10 @@ mock_bin="$target_dir/$CARGO_BUILD_TARGET/debug/uspacy-mock"
 
 # The Rust scenarios are a workspace of their own, which the repository's
 # fmt and clippy stages do not cover.
-step "checking and building the Rust scenarios (cargo fmt, clippy, build --manifest-path examples/rust/Cargo.toml)"
+step "checking, testing and building the Rust scenarios (cargo fmt, clippy, test, build --manifest-path examples/rust/Cargo.toml)"
 cargo fmt --manifest-path examples/rust/Cargo.toml --check
 cargo clippy --quiet --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir" --all-targets -- -D warnings
+cargo test --quiet --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir"
 cargo build --quiet --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir"
 rust_bin_dir="$target_dir/$CARGO_BUILD_TARGET/debug"
 
@@ -91,8 +92,12 @@ expect_line() {
 csv=examples/data/companies.csv
 companies_before=500
 
-for lang in python node; do
-    if [[ "$lang" == python ]]; then phone=+380501110001; else phone=+380501110002; fi
+for lang in python node rust; do
+    case "$lang" in
+        python) phone=+380501110001 ;;
+        node) phone=+380501110002 ;;
+        rust) phone=+380501110003 ;;
+    esac
     email="lead.$lang@example.com"
     form="$work_dir/form-$lang.json"
     payment="$work_dir/payment-$lang.json"
@@ -128,6 +133,17 @@ PY
     fi
     expect_line "'Космос' is not an option of uf_crm_1716200001" "$out"
     check lead "$phone" "$email" service,training expo 17250.50 open
+
+    # Only the Rust version checks the channel before it writes the contact.
+    if [[ "$lang" == rust ]]; then
+        step "$lang: lead capture, an unknown channel title is rejected before any change"
+        if out=$(run "$lang" lead_capture submit --form "$form" --channel "Космос" 2>&1); then
+            echo "examples/test.sh: an unknown channel title was accepted" >&2
+            exit 1
+        fi
+        expect_line "'Космос' is not an option of uf_crm_1716200002" "$out"
+        check lead "$phone" "$email" service,training expo 17250.50 open
+    fi
 
     step "$lang: lead capture, payment callback"
     out=$(run "$lang" lead_capture paid --payment "$payment")
@@ -166,7 +182,19 @@ expect_line '^import applied: create=1 update=2 unchanged=497' "$out"
 check companies-total $((companies_before + 500))
 check companies-match "$csv"
 
-for lang in python node; do
+step "rust: bulk import after 2 companies changed and 1 deleted"
+check change-companies "$csv"
+out=$(run rust bulk_import --dry-run)
+echo "$out"
+expect_line '^import planned: create=1 update=2 unchanged=497' "$out"
+check companies-total $((companies_before + 499))
+out=$(run rust bulk_import)
+echo "$out"
+expect_line '^import applied: create=1 update=2 unchanged=497' "$out"
+check companies-total $((companies_before + 500))
+check companies-match "$csv"
+
+for lang in python node rust; do
     step "$lang: bulk import again finds nothing to do"
     out=$(run "$lang" bulk_import)
     echo "$out"

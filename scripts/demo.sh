@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local mock portal and the quickstart example, starts the mock
 # on a free loopback port and runs the quickstart against it. Then it runs
-# the scenarios of examples/ (lead capture, bulk import, export) in Python
-# and Node.js, and the export in Rust, against the same mock, and stops the
-# mock. The Python and Node.js packages are built only when missing
+# the scenarios of examples/ (lead capture, bulk import, export) in Python,
+# Node.js and Rust against the same mock, and stops the mock. The Python and Node.js packages are built only when missing
 # (examples/build.sh).
 #
 # Usage: bash scripts/demo.sh [quickstart arguments]
@@ -175,8 +174,15 @@ for lang in python node; do
     (cd "examples/$lang" && "${runner[@]}" "export_deals.$ext" --funnel 1 --out "$work_dir/deals-$lang.csv")
 done
 
-step "rust: export of every deal of funnel 1 (cargo build --manifest-path examples/rust/Cargo.toml)"
-cargo build --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir" --bin export_deals
+step "building the Rust scenarios (cargo build --manifest-path examples/rust/Cargo.toml)"
+cargo build --manifest-path examples/rust/Cargo.toml --target-dir "$target_dir"
+step "rust: lead capture, a web form becomes a contact and a deal (examples/rust/src/bin/lead_capture.rs submit)"
+"$build_dir/lead_capture" submit --form examples/data/lead_form.json
+step "rust: lead capture, the payment callback wins the deal (examples/rust/src/bin/lead_capture.rs paid)"
+"$build_dir/lead_capture" paid --payment examples/data/payment.json
+step "rust: bulk import of examples/data/companies.csv matched by EDRPOU (examples/rust/src/bin/bulk_import.rs)"
+"$build_dir/bulk_import"
+step "rust: export of every deal of funnel 1 (examples/rust/src/bin/export_deals.rs)"
 "$build_dir/export_deals" --funnel 1 --out "$work_dir/deals-rust.csv"
 
 step "demo finished"

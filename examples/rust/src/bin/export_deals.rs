@@ -19,10 +19,16 @@ use std::process::ExitCode;
 
 use futures::TryStreamExt;
 use serde_json::{json, Value};
-use uspacy::{Client, Credentials};
+use uspacy::Client;
+use uspacy_scenarios::cli::{self, Opt};
+use uspacy_scenarios::{connect, csv, exit_code};
 
 const COLUMNS: &str = "id,title,stage_id,stage,status,amount,currency,owner,created_at";
 const BAR_WIDTH: u64 = 30;
+const USAGE: &str = "usage: export_deals --funnel ID --out FILE [--page-size N]";
+const DETAILS: &str = "  --funnel ID      deal funnel id
+  --out FILE       CSV file to write
+  --page-size N    deals per request (default 100)";
 
 struct Args {
     funnel: i64,
@@ -31,86 +37,34 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let usage = "usage: export_deals --funnel ID --out FILE [--page-size N]";
-    let mut funnel = None;
-    let mut out = None;
-    let mut page_size = 100;
-    let mut args = env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value; {usage}"));
-        match flag.as_str() {
-            "--funnel" => {
-                let text = value()?;
-                funnel = Some(
-                    text.parse()
-                        .map_err(|_| format!("--funnel {text} is not an integer"))?,
-                );
-            }
-            "--out" => out = Some(value()?),
-            "--page-size" => {
-                let text = value()?;
-                page_size = text
-                    .parse()
-                    .ok()
-                    .filter(|size| *size >= 1)
-                    .ok_or("--page-size must be at least 1".to_owned())?;
-            }
-            _ => return Err(format!("unknown argument {flag}; {usage}")),
-        }
+    let parsed = cli::parse(
+        env::args().skip(1),
+        &[
+            Opt::Value("--funnel"),
+            Opt::Value("--out"),
+            Opt::Value("--page-size"),
+        ],
+        USAGE,
+        DETAILS,
+    )?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(format!("unknown argument {extra}; {USAGE}"));
     }
-    match (funnel, out) {
+    let page_size = match parsed.value("--page-size") {
+        None => 100,
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|size| *size >= 1)
+            .ok_or("--page-size must be at least 1".to_owned())?,
+    };
+    match (parsed.integer("--funnel")?, parsed.value("--out")) {
         (Some(funnel), Some(out)) => Ok(Args {
             funnel,
-            out,
+            out: out.to_owned(),
             page_size,
         }),
-        _ => Err(usage.to_owned()),
-    }
-}
-
-/// Builds a client from the USPACY_* variables.
-fn connect() -> Result<Client, String> {
-    let var = |name: &str| env::var(name).ok().filter(|value| !value.is_empty());
-    let credentials = if let (Some(email), Some(password)) =
-        (var("USPACY_EMAIL"), var("USPACY_PASSWORD"))
-    {
-        Credentials::password(email, password)
-    } else if let (Some(id), Some(secret)) = (var("USPACY_CLIENT_ID"), var("USPACY_CLIENT_SECRET"))
-    {
-        Credentials::app(id, secret)
-    } else if let Some(url) = var("USPACY_WEBHOOK_URL") {
-        Credentials::webhook(url)
-    } else {
-        return Err(
-            "missing credentials: set USPACY_EMAIL and USPACY_PASSWORD, \
-                    USPACY_CLIENT_ID and USPACY_CLIENT_SECRET, or USPACY_WEBHOOK_URL"
-                .to_owned(),
-        );
-    };
-    let builder = Client::builder().credentials(credentials);
-    let builder = match (var("USPACY_BASE_URL"), var("USPACY_DOMAIN")) {
-        (Some(_), Some(_)) => return Err(
-            "set either USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal), not both"
-                .to_owned(),
-        ),
-        (Some(url), None) => builder.base_url(url),
-        (None, Some(domain)) => builder.domain(domain),
-        (None, None) => return Err(
-            "set USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal) and credentials"
-                .to_owned(),
-        ),
-    };
-    builder
-        .build()
-        .map_err(|error| format!("building the client failed: {error}"))
-}
-
-/// Quotes a CSV cell when it contains a comma, a quote or a line break.
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+        _ => Err(USAGE.to_owned()),
     }
 }
 
@@ -118,8 +72,8 @@ fn csv_cell(text: &str) -> String {
 fn cell_of(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) => csv_cell(text),
-        Some(other) => csv_cell(&other.to_string()),
+        Some(Value::String(text)) => csv::quote(text),
+        Some(other) => csv::quote(&other.to_string()),
     }
 }
 
@@ -192,12 +146,12 @@ async fn export(client: &Client, args: &Args) -> Result<u64, String> {
             .unwrap_or_default();
         let row = [
             deal.id.map(|id| id.to_string()).unwrap_or_default(),
-            csv_cell(deal.title.as_deref().unwrap_or("")),
+            csv::quote(deal.title.as_deref().unwrap_or("")),
             deal.kanban_stage_id
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
-            csv_cell(&stage),
-            csv_cell(deal.kanban_status.as_deref().unwrap_or("")),
+            csv::quote(&stage),
+            csv::quote(deal.kanban_status.as_deref().unwrap_or("")),
             cell_of(amount.and_then(|money| money.get("value"))),
             cell_of(amount.and_then(|money| money.get("currency"))),
             deal.owner.map(|id| id.to_string()).unwrap_or_default(),
@@ -219,22 +173,17 @@ async fn export(client: &Client, args: &Args) -> Result<u64, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let result = async {
-        let args = parse_args()?;
-        let client = connect()?;
-        let written = export(&client, &args).await?;
-        println!(
-            "exported {written} deals of funnel {} to {}",
-            args.funnel, args.out
-        );
-        Ok::<(), String>(())
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
+    exit_code(
+        async {
+            let args = parse_args()?;
+            let client = connect()?.client;
+            let written = export(&client, &args).await?;
+            println!(
+                "exported {written} deals of funnel {} to {}",
+                args.funnel, args.out
+            );
+            Ok(())
         }
-    }
+        .await,
+    )
 }

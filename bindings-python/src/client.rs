@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use crate::config::{self, AuthKind, Options};
 use crate::convert::PendingBody;
-use crate::pager::{AsyncPager, ItemStream, Pager};
+use crate::pager::{AsyncPager, PageStream, Pager};
 use crate::tokens::TokenPair;
-use crate::{convert, errors, guard, logging, runtime};
+use crate::{aio, convert, errors, guard, logging, runtime};
 
 /// The native half of `uspacy.Client` and `uspacy.AsyncClient`.
 #[pyclass(module = "uspacy._native", name = "NativeClient", frozen)]
@@ -33,6 +33,17 @@ struct Request {
 }
 
 impl Request {
+    /// Sends the request; the body is decoded later, with the GIL.
+    async fn send(
+        self,
+        client: uspacy::Client,
+    ) -> uspacy::Result<(&'static uspacy::Operation, uspacy::RawResponse)> {
+        let body = self.body.load().await?;
+        let op = uspacy::lookup(&self.op_id)?;
+        let response = client.call_raw(op, &self.path, &self.query, body).await?;
+        Ok((op, response))
+    }
+
     fn new(
         op_id: &Bound<'_, PyAny>,
         path: Option<&Bound<'_, PyAny>>,
@@ -68,8 +79,11 @@ fn finish<T>(
     }
 }
 
-fn json_to_python(py: Python<'_>, value: Value) -> PyResult<Py<PyAny>> {
-    convert::to_python(py, &value)
+fn body_to_python(
+    py: Python<'_>,
+    (op, response): (&'static uspacy::Operation, uspacy::RawResponse),
+) -> PyResult<Py<PyAny>> {
+    convert::body_to_python(py, op, &response)
 }
 
 fn pair_to_python(py: Python<'_>, pair: uspacy::TokenPair) -> PyResult<Py<PyAny>> {
@@ -109,17 +123,21 @@ impl NativeClient {
         future: impl std::future::Future<Output = uspacy::Result<T>> + Send + 'static,
         convert_value: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let outcome = AssertUnwindSafe(future).catch_unwind().await;
-            Python::attach(|py| finish(py, outcome, convert_value))
-        })
+        aio::spawn(
+            py,
+            future.map(move |result| (result, convert_value)),
+            |py, (result, convert_value)| match result {
+                Ok(value) => convert_value(py, value),
+                Err(error) => Err(errors::to_py_err(py, &error)),
+            },
+        )
     }
 
-    fn stream(&self, py: Python<'_>, request: Request) -> PyResult<ItemStream> {
+    fn stream(&self, py: Python<'_>, request: Request) -> PyResult<PageStream> {
         let client = self.client(py)?;
         let _runtime = runtime::enter();
         let stream = client
-            .paginate(&request.op_id, request.path, request.query)
+            .paginate_raw_pages(&request.op_id, request.path, request.query)
             .map_err(|error| errors::to_py_err(py, &error))?;
         Ok(Box::pin(stream))
     }
@@ -233,16 +251,7 @@ impl NativeClient {
             let body = convert::body(body, files, fields).map_err(to_error)?;
             let request = Request::new(op_id, path, query, extra_query, body).map_err(to_error)?;
             let client = self.client(py)?;
-            self.run_blocking(
-                py,
-                async move {
-                    let body = request.body.load().await?;
-                    client
-                        .call(&request.op_id, &request.path, &request.query, body)
-                        .await
-                },
-                json_to_python,
-            )
+            self.run_blocking(py, request.send(client), body_to_python)
         })
     }
 
@@ -266,16 +275,7 @@ impl NativeClient {
             let body = convert::body(body, files, fields).map_err(to_error)?;
             let request = Request::new(op_id, path, query, extra_query, body).map_err(to_error)?;
             let client = self.client(py)?;
-            self.run_async(
-                py,
-                async move {
-                    let body = request.body.load().await?;
-                    client
-                        .call(&request.op_id, &request.path, &request.query, body)
-                        .await
-                },
-                json_to_python,
-            )
+            self.run_async(py, request.send(client), body_to_python)
         })
     }
 

@@ -17,6 +17,7 @@
 //! | [`runtime`] | the shared tokio runtime and GIL-free blocking |
 //! | [`tokens`] | `TokenPair` and the `on_tokens` callback |
 
+mod aio;
 mod client;
 mod config;
 mod convert;
@@ -68,29 +69,25 @@ fn _panic_for_test(py: Python<'_>, asynchronous: bool) -> PyResult<Bound<'_, PyA
         if !asynchronous {
             panic!("test panic at the synchronous boundary");
         }
-        pyo3_async_runtimes::tokio::future_into_py(py, async {
-            let outcome = futures::FutureExt::catch_unwind(AssertUnwindSafe(async {
-                panic!("test panic inside an async call");
-            }))
-            .await;
-            Python::attach(|py| match outcome {
-                Ok(()) => Ok(py.None()),
-                Err(payload) => Err(errors::panic_error(py, payload.as_ref())),
-            })
-        })
+        aio::spawn(
+            py,
+            async { panic!("test panic inside an async call") },
+            |py, ()| Ok(py.None()),
+        )
     })
 }
 
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    runtime::install();
     logging::install();
+    aio::install(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_class::<client::NativeClient>()?;
     module.add_class::<tokens::TokenPair>()?;
     module.add_class::<pager::Pager>()?;
     module.add_class::<pager::AsyncPager>()?;
+    module.add_class::<aio::Ready>()?;
     module.add_function(wrap_pyfunction!(defaults, module)?)?;
     module.add_function(wrap_pyfunction!(_panic_for_test, module)?)?;
     Ok(())

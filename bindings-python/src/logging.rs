@@ -215,7 +215,7 @@ where
         };
         // Python may be shutting down; a log line is not worth a panic.
         let _ = std::panic::catch_unwind(|| {
-            Python::try_attach(|py| {
+            crate::aio::with_gil(|py| {
                 let _ = record.emit(py);
             })
         });

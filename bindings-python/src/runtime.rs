@@ -15,11 +15,8 @@ const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 // NOTE: a process forked after the runtime started has no worker threads,
 // so calls in the child hang. The README's Limits section recommends the
 // `spawn` or `forkserver` start method for multiprocessing workers.
-// NOTE: the runtime is never shut down. A process that used `AsyncClient`
-// can abort at interpreter exit when a worker thread completes an asyncio
-// future while Python finalizes. It was seen in benchmark processes, not in
-// the test suite. Shutting the runtime down from an `atexit` hook needs it
-// to be ownable rather than `'static`.
+// The runtime is never shut down; its threads stop taking the GIL at
+// interpreter exit instead (`aio::close_gate`).
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 
 /// Returns the shared multi-threaded runtime, starting it on first use.
@@ -31,13 +28,6 @@ pub(crate) fn runtime() -> &'static Runtime {
             .build()
             .expect("the tokio runtime starts")
     })
-}
-
-/// Makes the shared runtime the one `pyo3-async-runtimes` spawns on, so
-/// blocking and asyncio clients share threads and connection pools.
-pub(crate) fn install() {
-    // An error only means it was installed before (a second module init).
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime());
 }
 
 /// Runs `future` to completion with the GIL released.

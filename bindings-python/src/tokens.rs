@@ -97,7 +97,7 @@ pub(crate) fn hook(callback: Py<PyAny>) -> impl Fn(&uspacy::TokenPair) + Send + 
         let pair = TokenPair::from(pair);
         // A panic must not unwind into the core's refresh, which holds a lock.
         let _ = catch_unwind(AssertUnwindSafe(|| {
-            Python::try_attach(|py| {
+            crate::aio::with_gil(|py| {
                 if let Err(error) = callback.call1(py, (pair,)) {
                     crate::logging::callback_failed(py, "on_tokens", &error);
                 }

@@ -1,8 +1,12 @@
 """Threads, the GIL, the shared token refresh and the asyncio event loop."""
 
 import asyncio
+import json
 import os
+import pathlib
 import signal
+import subprocess
+import sys
 import threading
 import time
 from typing import List
@@ -218,3 +222,51 @@ def test_clients_share_nothing(mock: Mock) -> None:
     second.authenticate()
 
     assert first.tokens.access_token != second.tokens.access_token
+
+
+
+GATE_SCRIPT = """
+import asyncio, json, sys, time
+import uspacy
+from uspacy import _native
+
+ended = []
+
+def slow_hook(pair):
+    # Runs on a runtime thread, sleeping with the GIL released.
+    time.sleep(0.5)
+    ended.append(time.monotonic())
+
+async def main():
+    client = uspacy.AsyncClient(
+        base_url=sys.argv[1], access_token=sys.argv[2], refresh_token=sys.argv[3], on_tokens=slow_hook
+    )
+    call = asyncio.ensure_future(client.crm.items.get("deals", 1))
+    await asyncio.sleep(0.2)
+    # What the atexit hook does when the interpreter exits now.
+    _native.close_gate()
+    returned = time.monotonic()
+    print(json.dumps({"hook_ended": bool(ended), "before_return": bool(ended) and ended[0] <= returned}))
+
+asyncio.run(main())
+"""
+
+
+def test_exit_waits_for_runtime_threads_inside_python(mock: Mock, tmp_path: pathlib.Path) -> None:
+    """At interpreter exit a runtime thread must not be between taking the
+    GIL and releasing it, or Python aborts the process when the thread
+    wakes up during finalization; the `atexit` hook waits for it."""
+    issued = mock.issue_tokens(-5)
+    script = tmp_path / "gate.py"
+    script.write_text(GATE_SCRIPT)
+
+    result = subprocess.run(
+        [sys.executable, str(script), mock.base_url, issued["access_token"], issued["refresh_token"]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Fatal Python error" not in result.stderr
+    assert json.loads(result.stdout) == {"hook_ended": True, "before_return": True}

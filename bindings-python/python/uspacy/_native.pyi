@@ -29,6 +29,16 @@ class AsyncPager(AsyncIterator[Any]):
     def aclose(self) -> Awaitable[None]:
         """Stop the iteration early and free the page held in memory."""
 
+class Ready(Awaitable[Any]):
+    """An awaitable that is already resolved: the next item of a page the
+    async iterator has fetched."""
+
+    def __await__(self) -> Any: ...
+
+def close_gate() -> None:
+    """Stop runtime threads from entering Python and wait for those inside.
+    Registered with ``atexit``; call it only in tests."""
+
 class NativeClient:
     base_url: str
     auth_kind: str

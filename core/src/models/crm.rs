@@ -12,10 +12,6 @@ use crate::error::{Error, Result};
 /// A CRM item of any entity: lead, deal, contact, company or a custom
 /// entity. Items are flat JSON objects, so custom fields (`uf_crm_*`) are
 /// top-level keys; they live in [`Item::fields`] and survive a round trip.
-///
-/// `Deserialize` is written by hand (below): the derived one, with
-/// `flatten`, buffers every key and value before reading them, which made
-/// list pages decode slower than a plain `serde_json::Value`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Item {
     #[serde(
@@ -133,6 +129,9 @@ impl<'de> Deserialize<'de> for ItemKey {
     }
 }
 
+// Written by hand: the derived `Deserialize`, with `flatten`, buffers every
+// key and value before reading them, which made list pages decode slower
+// than a plain `serde_json::Value`.
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Item, D::Error> {
         struct ItemVisitor;

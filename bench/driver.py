@@ -904,8 +904,9 @@ def write_report(path, args, contender_list, summaries, failures, exit_problems,
         if name == "decode":
             notes = [s for s in summaries[name] if s.decode_s is not None]
             if notes:
-                out.append("Parse time alone, measured around the standard parser inside the baseline's timed "
-                           "section: " + "; ".join(
+                out.append("Parse time alone, measured inside the baseline's timed section around the "
+                           "standard parser given the body's bytes (`json.loads(bytes)`; in Node "
+                           "`JSON.parse(new TextDecoder().decode(bytes))`, since `JSON.parse` takes text): " + "; ".join(
                                f"{s.contender} {1000 * s.decode_s / s.operations:.2f} ms/page" for s in notes) + ".")
                 out.append("")
     out.append("## Is the mock the bottleneck?")

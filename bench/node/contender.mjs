@@ -315,10 +315,10 @@ class AxiosClient {
       method: 'GET',
       url: '/crm/v1/entities/deals',
       params: { page: 1, list: pageSize },
-      responseType: 'text',
+      responseType: 'arraybuffer',
     })
     const started = process.hrtime.bigint()
-    const body = JSON.parse(response.data)
+    const body = parseBytes(response.data)
     return [body.data.length, Number(process.hrtime.bigint() - started) / 1e9]
   }
 
@@ -393,9 +393,9 @@ class FetchClient {
   }
 
   async decodePage(pageSize) {
-    const text = await (await this.send(`/crm/v1/entities/deals?page=1&list=${pageSize}`)).text()
+    const bytes = await (await this.send(`/crm/v1/entities/deals?page=1&list=${pageSize}`)).arrayBuffer()
     const started = process.hrtime.bigint()
-    const body = JSON.parse(text)
+    const body = parseBytes(bytes)
     return [body.data.length, Number(process.hrtime.bigint() - started) / 1e9]
   }
 
@@ -537,6 +537,16 @@ async function run(Contender, spec, report) {
   }
   client?.close()
   return failures
+}
+
+const utf8 = new TextDecoder()
+
+/**
+ * Parses a response body from its bytes, as `JSON.parse` of the same bytes
+ * must: UTF-8 decoding included, as Python's `json.loads(bytes)` includes it.
+ */
+function parseBytes(bytes) {
+  return JSON.parse(utf8.decode(bytes))
 }
 
 /** Checks the decoded pages and adds up the decode-only time, when the

@@ -137,9 +137,54 @@ pub fn body_text(body: &[u8]) -> Result<BodyText, std::str::Utf8Error> {
     if text.is_ascii() {
         return Ok(Either::A(Latin1String::from(text.to_owned())));
     }
-    Ok(Either::B(Utf16String::from(
-        text.encode_utf16().collect::<Vec<u16>>(),
-    )))
+    Ok(Either::B(Utf16String::from(utf16(text))))
+}
+
+/// Encodes `text` as UTF-16. Runs of ASCII, most of a JSON body even when
+/// its values are Cyrillic, are widened byte by byte in a loop the compiler
+/// vectorizes; `str::encode_utf16` decodes every character instead.
+fn utf16(text: &str) -> Vec<u16> {
+    let mut units = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|byte| !byte.is_ascii())
+            .unwrap_or(rest.len());
+        units.extend(rest.as_bytes()[..ascii].iter().map(|&byte| u16::from(byte)));
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(first) = chars.next() {
+            let mut buffer = [0u16; 2];
+            units.extend_from_slice(first.encode_utf16(&mut buffer));
+            rest = chars.as_str();
+        }
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16;
+
+    #[test]
+    fn utf16_matches_the_standard_encoder() {
+        for text in [
+            "",
+            "plain",
+            "Угода №5",
+            "a😀b",
+            "😀",
+            "ї{\"x\":\"ґ\"}z",
+            "€ 1 000,50 ₴",
+        ] {
+            assert_eq!(
+                utf16(text),
+                text.encode_utf16().collect::<Vec<u16>>(),
+                "{text}"
+            );
+        }
+    }
 }
 
 /// The outcome of one call: the raw response body, or an error.

@@ -1,6 +1,7 @@
 //! `WasmClient`: one core [`Client`] behind the JavaScript `Uspacy` class.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use bytes::Bytes;
 use js_sys::{Array, Function, Reflect, Uint8Array};
@@ -20,6 +21,8 @@ use crate::tokens::{pair_to_js, TokenStore, WebTokenHook};
 pub struct WasmClient {
     /// `None` once `close()` has run.
     client: RefCell<Option<Client>>,
+    /// Shared with the token hook, which ignores pairs after `close()`.
+    closed: Rc<Cell<bool>>,
     base_url: String,
     storage_key: Option<String>,
     cross_tab_lock: bool,
@@ -152,6 +155,7 @@ impl WasmClient {
     /// Drops the core client and its callbacks. Calls already running
     /// finish; later calls fail with a configuration error.
     pub fn close(&self) {
+        self.closed.set(true);
         self.client.borrow_mut().take();
     }
 }
@@ -224,9 +228,11 @@ fn build(
         }
     }
     let storage_key = store.as_ref().map(TokenStore::key);
+    let closed = Rc::new(Cell::new(false));
     if store.is_some() || on_tokens.is_some() {
         builder = builder.on_tokens(WebTokenHook {
             store,
+            closed: closed.clone(),
             listener: on_tokens,
         });
     }
@@ -234,6 +240,7 @@ fn build(
     Ok(WasmClient {
         base_url: client.base_url(),
         client: RefCell::new(Some(client)),
+        closed,
         storage_key,
         cross_tab_lock,
     })

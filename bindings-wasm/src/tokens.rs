@@ -5,7 +5,7 @@
 //! and later page loads. A `tokenProvider` supplies access tokens for
 //! provider credentials.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
@@ -32,8 +32,23 @@ pub struct StoredPair {
     #[serde(default)]
     pub refresh_token: Option<String>,
     /// Seconds since the Unix epoch, when known.
-    #[serde(default)]
+    #[serde(default, serialize_with = "whole_seconds")]
     pub expires_at: Option<f64>,
+}
+
+/// Writes whole seconds as an integer (`1796427709`, not `1796427709.0`),
+/// as `JSON.stringify` would.
+fn whole_seconds<S: serde::Serializer>(
+    seconds: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match seconds {
+        Some(value) if value.fract() == 0.0 && *value >= 0.0 && *value < 9.0e15 => {
+            serializer.serialize_u64(*value as u64)
+        }
+        Some(value) => serializer.serialize_f64(*value),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl From<&TokenPair> for StoredPair {
@@ -179,6 +194,10 @@ pub fn describe(error: &JsValue) -> String {
 /// another tab refreshed is adopted instead of refreshing again.
 pub struct WebTokenHook {
     pub store: Option<TokenStore>,
+    /// Set by `close()`. A refresh that was running then must not store its
+    /// pair or report it, or a sign-out that closed the client would find
+    /// the tokens stored again.
+    pub closed: Rc<Cell<bool>>,
     /// The JavaScript layer's wrapper of `onTokens`, which catches what the
     /// user's function throws.
     pub listener: Option<Function>,
@@ -186,6 +205,9 @@ pub struct WebTokenHook {
 
 impl TokenHook for WebTokenHook {
     fn on_tokens(&self, tokens: &TokenPair) {
+        if self.closed.get() {
+            return;
+        }
         if let Some(store) = &self.store {
             store.save(tokens);
         }

@@ -257,4 +257,36 @@ describe('close', () => {
     assert.equal(client.closed, true)
     await assert.rejects(client.crm.items.list('deals'), (error) => error instanceof ConfigError && /closed/.test(error.message))
   })
+
+  test('a refresh that ends after close() neither stores nor reports its pair', async () => {
+    const storage = new MemoryStorage()
+    const seen = []
+    const client = new Uspacy(await expiredOptions({ tokenStorage: storage, onTokens: (pair) => seen.push(pair) }))
+    await mock.fault({ route: REFRESH, times: 1, kind: 'latency', latency_ms: 300 })
+    const call = client.crm.items.list('deals', { list: 1 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // A sign-out: close the client and forget the stored pair.
+    client.close()
+    storage.removeItem(client.tokenStorageKey)
+
+    await call
+    assert.equal(await mock.count(REFRESH), 1)
+    assert.equal(storage.getItem(client.tokenStorageKey), null)
+    assert.deepEqual(seen, [])
+  })
+})
+
+describe('stored pair', () => {
+  test('expiresAt is stored as whole seconds after sign-in and after a refresh', async () => {
+    const storage = new MemoryStorage()
+    const client = new Uspacy(mock.passwordOptions({ tokenStorage: storage }))
+    await client.authenticate()
+    const signedIn = storage.getItem(client.tokenStorageKey)
+    await client.refresh()
+    const refreshed = storage.getItem(client.tokenStorageKey)
+
+    for (const text of [signedIn, refreshed]) {
+      assert.match(text, /"expiresAt":\d+[,}]/, text.replace(/"(accessToken|refreshToken)":"[^"]*"/g, '"$1":"***"'))
+    }
+  })
 })

@@ -170,13 +170,29 @@ fn transport_error(op: &Operation, url: &Url, error: reqwest::Error) -> Error {
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&error);
     while let Some(cause) = source {
         message.push_str(": ");
-        message.push_str(&cause.to_string());
+        message.push_str(&cause_text(&cause.to_string()));
         source = cause.source();
     }
     Error::with_kind(kind, message)
         .request(op.method, redact_url(url))
         .source(error)
         .finish()
+}
+
+/// The first line of a cause. In browsers reqwest wraps the `fetch`
+/// rejection as `JsValue(TypeError: Failed to fetch` followed by the
+/// JavaScript stack; the message keeps `TypeError: Failed to fetch`.
+fn cause_text(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let Some(inner) = line.strip_prefix("JsValue(") else {
+        return line.to_owned();
+    };
+    // A one-line value keeps the wrapper's closing parenthesis.
+    let unbalanced = inner.matches(')').count() > inner.matches('(').count();
+    match inner.strip_suffix(')') {
+        Some(trimmed) if unbalanced => trimmed.to_owned(),
+        _ => inner.to_owned(),
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -192,6 +208,28 @@ fn is_connect(_error: &reqwest::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cause_text_keeps_the_first_line_without_wrapper() {
+        let cases = [
+            (
+                "tcp connect error: Connection refused (os error 111)",
+                "tcp connect error: Connection refused (os error 111)",
+            ),
+            (
+                "JsValue(TypeError: Failed to fetch\nTypeError: Failed to fetch\n    at x (y.js:1:2))",
+                "TypeError: Failed to fetch",
+            ),
+            (
+                "JsValue(TypeError: NetworkError (offline))",
+                "TypeError: NetworkError (offline)",
+            ),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(cause_text(text), expected, "{text}");
+        }
+    }
 
     #[test]
     fn retry_after_seconds() {

@@ -1,6 +1,7 @@
 'use strict'
 
-const { ConfigError, DecodeError, UspacyError, fromInfo } = require('./errors')
+const { ConfigError, UspacyError, fromInfo } = require('./errors')
+const { decodeBody } = require('./native')
 
 /**
  * The transport of the generated namespaces over the native addon. It
@@ -72,34 +73,29 @@ function jsonText(opId, part, value) {
   }
 }
 
-/** Returns the parsed 2xx body of an outcome, or throws the error it carries. */
+/**
+ * Returns the parsed 2xx body of an outcome, or throws the error it carries.
+ * A body that `JSON.parse` rejects, or a blank one, goes to the core, which
+ * applies the rules of every language: blank is `null`, an operation without
+ * a documented body may answer plain text, anything else is a `DecodeError`.
+ */
 function resultOf(opId, outcome) {
   if (outcome.error) {
     throw fromInfo(outcome.error)
   }
   const text = outcome.body
-  if (text === undefined || text === null || isBlank(text)) {
-    return null
+  if (text !== undefined && text !== null) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      // decided below
+    }
   }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new DecodeError(`invalid response: ${opId} returned a body that is not JSON: ${error.message}`, {
-      kind: 'decode',
-      status: outcome.status,
-      body: text,
-    })
+  const decided = native(() => decodeBody(opId, outcome.status ?? 200, text ?? ''))
+  if (decided.error) {
+    throw fromInfo(decided.error)
   }
-}
-
-/** Checks whether `text` is empty or only whitespace, without copying a long body. */
-function isBlank(text) {
-  if (text.length === 0) {
-    return true
-  }
-  const first = text.charCodeAt(0)
-  const startsWithSpace = first === 0x20 || first === 0x09 || first === 0x0a || first === 0x0d
-  return startsWithSpace && text.trim() === ''
+  return decided.body === undefined || decided.body === null ? null : JSON.parse(decided.body)
 }
 
 async function* items(startPager) {

@@ -8,7 +8,7 @@ use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::Value;
-use uspacy::{Body, Client, Envelope, Error, FilePart, Multipart, Operation};
+use uspacy::{Body, Client, Error, ErrorKind, FilePart, Multipart, Operation, RawResponse};
 
 use crate::options::{self, NativeOptions};
 use crate::outcome::{body_text, guarded, CallOutcome, EmptyOutcome, ErrorInfo, Failed};
@@ -231,7 +231,7 @@ impl NativeClient {
         multipart: Option<NativeMultipart>,
     ) -> Result<Request, Error> {
         let client = self.client()?;
-        let op = find_operation(op_id)?;
+        let op = uspacy::lookup(op_id)?;
         let path = parse_json("pathParams", path_params)?;
         let query = parse_json("query", query)?;
         let body = match (multipart, body) {
@@ -243,7 +243,7 @@ impl NativeClient {
     }
 }
 
-/// Sends the call and hands back the body bytes as text.
+/// Sends the call and hands back the body bytes as text, for `JSON.parse`.
 async fn call_raw(
     client: &Client,
     op: &'static Operation,
@@ -251,45 +251,53 @@ async fn call_raw(
     query: &Value,
     body: Body,
 ) -> CallOutcome {
-    let response = match client.call_raw(op, path, query, body).await {
-        Ok(response) => response,
-        Err(error) => return CallOutcome::failed(ErrorInfo::from(&error)),
-    };
-    let status = u32::from(response.status);
-    let body = text_body_as_json(op, response.body);
-    match body_text(&body) {
-        Ok(text) => CallOutcome {
-            body: Some(text),
-            status: Some(status),
-            error: None,
+    match client.call_raw(op, path, query, body).await {
+        Ok(response) => match body_text(&response.body) {
+            Ok(text) => CallOutcome {
+                body: Some(text),
+                status: Some(u32::from(response.status)),
+                error: None,
+            },
+            // Not UTF-8: the core decides, as for any body JSON.parse rejects.
+            Err(_) => decoded(op, &response),
         },
-        Err(_) => {
-            // The core has no public constructor for a decode error, so the
-            // outcome is filled in here.
-            let mut error = ErrorInfo::from(&Error::config(""));
-            error.kind = "decode".to_owned();
-            error.server_message = format!("{} returned a body that is not UTF-8 text", op.id);
-            error.message = format!("invalid response: {}", error.server_message);
-            error.status = Some(status);
-            error.body = Some(String::from_utf8_lossy(&body).into_owned());
-            CallOutcome::failed(error)
-        }
+        Err(error) => CallOutcome::failed(ErrorInfo::from(&error)),
     }
 }
 
-/// Turns a body that is not JSON into a JSON string when the operation
-/// expects no body, since `Client::call` returns such a body as text
-/// rather than failing. Every other body is handed over unchanged.
-fn text_body_as_json(op: &Operation, body: Bytes) -> Bytes {
-    let blank = body.iter().all(u8::is_ascii_whitespace);
-    if op.envelope != Envelope::Empty || blank {
-        return body;
+/// Decodes a 2xx body that `JSON.parse` rejected, or a blank one, with the
+/// core's rules (see [`decoded`]), so a body reads the same in every
+/// language. `status` is the response's.
+#[napi(js_name = "decodeBody")]
+pub fn decode_body(op_id: String, status: u32, body: String) -> CallOutcome {
+    let op = match uspacy::lookup(&op_id) {
+        Ok(op) => op,
+        Err(error) => return CallOutcome::failed(ErrorInfo::from(&error)),
+    };
+    let response = RawResponse {
+        status: u16::try_from(status).unwrap_or(200),
+        headers: Default::default(),
+        body: Bytes::from(body),
+    };
+    decoded(op, &response)
+}
+
+/// Decodes a body with the core's rules: blank is `null`, an operation
+/// without a documented body may send plain text (a JSON string here), and
+/// anything else that is not JSON is a decode error.
+fn decoded(op: &'static Operation, response: &RawResponse) -> CallOutcome {
+    let value = uspacy::decode_json(op, response).and_then(|value| {
+        serde_json::to_string(&value)
+            .map_err(|error| Error::new(ErrorKind::Decode, error.to_string()))
+    });
+    match value {
+        Ok(text) => CallOutcome {
+            body: body_text(text.as_bytes()).ok(),
+            status: Some(u32::from(response.status)),
+            error: None,
+        },
+        Err(error) => CallOutcome::failed(ErrorInfo::from(&error)),
     }
-    if serde_json::from_slice::<Value>(&body).is_ok() {
-        return body;
-    }
-    let text = String::from_utf8_lossy(&body);
-    Bytes::from(serde_json::to_vec(&text).expect("a string serializes"))
 }
 
 fn spawn<'env, T>(
@@ -300,15 +308,6 @@ where
     T: Failed + napi::bindgen_prelude::ToNapiValue + Send + 'static,
 {
     env.spawn_future(guarded(work))
-}
-
-/// Looks `op_id` up in the core's operation table.
-fn find_operation(op_id: &str) -> Result<&'static Operation, Error> {
-    uspacy::operation::find(op_id).ok_or_else(|| {
-        Error::config(format!(
-            "unknown operation `{op_id}`: op ids look like `crm.items.list`"
-        ))
-    })
 }
 
 /// Parses one JSON argument; unset is `null`.

@@ -225,6 +225,23 @@ describe('transport errors', () => {
     assert.equal(error.status, 200)
   })
 
+  test('bodies JSON.parse rejects are decided by the core', async () => {
+    const cases = [
+      ['{"id": NaN}', 'body', /crm\.items\.list returned a body that is not JSON: expected value at line 1 column 8/],
+      ['{"id": 1', 'body', /not JSON: EOF while parsing an object/],
+      [Buffer.from('{"title": "\xff"}', 'latin1').toString('base64'), 'body_base64', /not JSON/],
+    ]
+    for (const [body, field, message] of cases) {
+      await mock.fault({ route: DEALS, kind: 'respond', status: 200, times: 1, [field]: body })
+
+      const error = await failure(client.crm.items.list('deals'))
+
+      assert.ok(error instanceof DecodeError, String(error))
+      assert.equal(error.status, 200)
+      assert.match(error.message, message)
+    }
+  })
+
   test('empty body is null', async () => {
     await mock.fault({ route: DEALS, kind: 'empty_body', times: 1 })
 

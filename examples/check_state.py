@@ -72,12 +72,15 @@ def companies_total(expected: str) -> None:
 
 
 def companies_match(csv_path: str) -> None:
-    """Check that every CSV row is exactly one company with the row's title, city and phone."""
+    """Check that every CSV row is exactly one company with the row's title, city and phone.
+
+    The CSV may start with a UTF-8 byte order mark, as the scenarios accept one.
+    """
     with client() as api:
         by_code: "dict[str, list]" = {}
         for company in api.crm.items.iter("companies", list=200):
             by_code.setdefault(str(company.get(EDRPOU)), []).append(company)
-    with open(csv_path, newline="", encoding="utf-8") as handle:
+    with open(csv_path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
         found = by_code.get(row["edrpou"], [])
@@ -102,6 +105,49 @@ def change_companies(csv_path: str) -> None:
             else:
                 api.crm.items.delete("companies", found[0]["id"])
     print("ok: changed the city of 2 companies and deleted 1")
+
+
+def all_items(entity: str) -> "dict[str, dict]":
+    with client() as api:
+        return {str(item["id"]): item for item in api.crm.items.iter(entity, list=500)}
+
+
+def snapshot(entity: str, path: str) -> None:
+    """Save every item of the entity, as the API lists it, to a JSON file for the unchanged check."""
+    items = all_items(entity)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(items, handle, ensure_ascii=False)
+    print(f"ok: saved {len(items)} {entity} to {path}")
+
+
+def unchanged(entity: str, path: str) -> None:
+    """Check that the items of the entity are those the snapshot saved, none added, deleted or changed."""
+    with open(path, encoding="utf-8") as handle:
+        before = json.load(handle)
+    after = all_items(entity)
+    added = sorted(after.keys() - before.keys(), key=int)
+    deleted = sorted(before.keys() - after.keys(), key=int)
+    changed = [item_id for item_id in before if item_id in after and before[item_id] != after[item_id]]
+    check(not added, f"{entity} added since the snapshot: ids {', '.join(added)}")
+    check(not deleted, f"{entity} deleted since the snapshot: ids {', '.join(deleted)}")
+    check(not changed, f"{entity} changed since the snapshot: ids {', '.join(changed)}")
+    print(f"ok: all {len(after)} {entity} are as the snapshot saved them")
+
+
+def fault_once(route: str, status: str) -> None:
+    """Make the mock respond to the next request of the route ("METHOD /path") with the HTTP status."""
+    fault = {"route": route, "times": 1, "kind": "status", "status": int(status)}
+    code, body = post_json(f"{BASE_URL}/__mock/faults", fault)
+    check(code == 201, f"queuing the fault failed: {code} {body}")
+    print(f"ok: the next {route} gets status {status}")
+
+
+def faults_used() -> None:
+    """Check that the mock has no queued fault left, so each fault-once fault met its request."""
+    with urllib.request.urlopen(f"{BASE_URL}/__mock/faults") as response:
+        left = json.load(response)
+    check(left == [], f"faults not used: {left}")
+    print("ok: every queued fault was used")
 
 
 def export_matches(csv_path: str, funnel: str) -> None:
@@ -158,6 +204,10 @@ COMMANDS = {
     "companies-match": companies_match,
     "change-companies": change_companies,
     "export-matches": export_matches,
+    "snapshot": snapshot,
+    "unchanged": unchanged,
+    "fault-once": fault_once,
+    "faults-used": faults_used,
 }
 
 if __name__ == "__main__":

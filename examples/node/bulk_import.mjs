@@ -31,37 +31,97 @@ const { values: args, positionals } = parseArgs({
 const csvPath = positionals[0] ?? DEFAULT_CSV
 const edrpouField = args['edrpou-field']
 
-// Parses RFC 4180 CSV text (quoted cells, doubled quotes, CRLF or LF) into rows of cells.
+// Parses CSV text in the RFC 4180 form into records { line, cells }, with
+// the line each record starts on (from 1). Cells are separated by commas and
+// records by CRLF or LF, and a cell in double quotes may contain commas, line
+// breaks and doubled quotes. Blank lines are skipped and a quote inside an
+// unquoted cell is kept as text, as Python's csv.DictReader does.
+// Throws a SyntaxError naming the line for a quoted cell that is not closed
+// or that has text after its closing quote.
 function parseCsv(text) {
-  const rows = []
-  let row = []
+  const records = []
+  let cells = []
   let cell = ''
+  // Whether the current cell began with a quote, and whether that quote is still open.
   let quoted = false
+  let inQuotes = false
+  let line = 1
+  let recordLine = 1
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (ch === '"') quoted = false
-      else cell += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') { row.push(cell); cell = '' } else if (ch === '\n' || ch === '\r') {
+    if (inQuotes) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (ch === '"') {
+        inQuotes = false
+      } else {
+        if (ch === '\n') line++
+        cell += ch
+      }
+      continue
+    }
+    if (ch === ',') {
+      cells.push(cell)
+      cell = ''
+      quoted = false
+    } else if (ch === '\r' || ch === '\n') {
       if (ch === '\r' && text[i + 1] === '\n') i++
-      row.push(cell); rows.push(row); row = []; cell = ''
-    } else cell += ch
+      if (cells.length > 0 || cell !== '' || quoted) {
+        cells.push(cell)
+        records.push({ line: recordLine, cells })
+        cells = []
+        cell = ''
+      }
+      quoted = false
+      line++
+      recordLine = line
+    } else if (ch === '"' && cell === '' && !quoted) {
+      quoted = true
+      inQuotes = true
+    } else if (quoted) {
+      throw new SyntaxError(`line ${line}: unexpected text after the closing quote of a cell`)
+    } else {
+      cell += ch
+    }
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row) }
-  return rows
+  if (inQuotes) throw new SyntaxError(`line ${recordLine}: a quoted cell is not closed before the end of the file`)
+  if (cells.length > 0 || cell !== '' || quoted) {
+    cells.push(cell)
+    records.push({ line: recordLine, cells })
+  }
+  return records
 }
 
+// Reads the CSV's header and its data rows as { line, cells: { column: cell } }.
+// The header must name every base column, and each row must have as many
+// cells as the header.
 function readRows(path) {
-  const [header, ...lines] = parseCsv(readFileSync(path, 'utf8'))
-  if (!header || lines.length === 0) fail(`${path} has no rows`)
+  let text = readFileSync(path, 'utf8')
+  // Spreadsheet programs often start a UTF-8 CSV with a byte order mark.
+  if (text.startsWith('\uFEFF')) text = text.slice(1)
+  let records
+  try {
+    records = parseCsv(text)
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error
+    fail(`${path}: ${error.message}`)
+  }
+  const header = records[0]?.cells ?? []
+  const rows = records.slice(1).map((record) => {
+    if (record.cells.length !== header.length) {
+      fail(`${path}: line ${record.line}: ${record.cells.length} cells, but the header has ${header.length} columns`)
+    }
+    return { line: record.line, cells: Object.fromEntries(header.map((name, i) => [name, record.cells[i]])) }
+  })
+  if (rows.length === 0) fail(`${path} has no rows`)
   const missing = BASE_COLUMNS.filter((c) => !header.includes(c))
   if (missing.length > 0) fail(`${path} lacks the columns ${missing.join(', ')}`)
-  return { header, rows: lines.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']))) }
+  return { header, rows }
 }
 
-// Builds the company fields of one CSV row.
-function companyBody(row, extraFields) {
+// Builds the company fields of the CSV row that starts on `line`.
+function companyBody(row, line, extraFields) {
   const body = { title: row.title, city: row.city, [edrpouField]: row.edrpou }
   if (row.phone) body.phone = [{ type: 'work', value: row.phone, main: true }]
   if (row.email) body.email = [{ type: 'work', value: row.email, main: true }]
@@ -69,7 +129,7 @@ function companyBody(row, extraFields) {
     const cell = row[code] ?? ''
     if (field.type === 'list') {
       const options = new Map((field.values ?? []).map((o) => [o.title, o.value]))
-      const values = mapTitles(options, cell.split(';'), code)
+      const values = mapTitles(options, cell.split(';'), code, `line ${line}: `)
       body[code] = field.multiple ? values : (values[0] ?? null)
     } else {
       body[code] = cell
@@ -99,6 +159,13 @@ try {
   if (!fields[edrpouField]) fail(`field ${edrpouField} not found among the fields of companies`)
   const extraFields = Object.fromEntries(header.filter((c) => !BASE_COLUMNS.includes(c) && fields[c]).map((c) => [c, fields[c]]))
 
+  // Every row is checked before the first change, so a bad row leaves the
+  // portal as it was.
+  const bodies = rows.map(({ line, cells }) => {
+    if (!/^\d{8}$/.test(cells.edrpou)) fail(`line ${line}: EDRPOU '${cells.edrpou}' is not 8 digits`)
+    return companyBody(cells, line, extraFields)
+  })
+
   // One pass over every company, a page at a time, keeps only the EDRPOU index.
   const byEdrpou = new Map()
   for await (const company of client.crm.items.iter('companies', { list: 100 })) {
@@ -112,23 +179,24 @@ try {
 
   const counts = { create: 0, update: 0, unchanged: 0 }
   let shown = 0
-  for (const [index, row] of rows.entries()) {
-    if (!/^\d{8}$/.test(row.edrpou)) fail(`line ${index + 2}: EDRPOU ${JSON.stringify(row.edrpou)} is not 8 digits`)
-    const body = companyBody(row, extraFields)
+  for (const [index, { cells: row }] of rows.entries()) {
+    const body = bodies[index]
     const existing = byEdrpou.get(row.edrpou)
     const action = !existing ? 'create' : differs(existing, body) ? 'update' : 'unchanged'
     counts[action]++
+    if (action === 'unchanged') continue
 
-    if (action !== 'unchanged' && (args.verbose || shown < SHOWN_ACTIONS)) {
+    if (write && action === 'create') {
+      // A later row with the same code is compared with this company.
+      byEdrpou.set(row.edrpou, await client.crm.items.create('companies', body))
+    } else if (write) {
+      await client.crm.items.update('companies', existing.id, body)
+    }
+    // Printed after the change, so a "done:" line means it was made.
+    if (args.verbose || shown < SHOWN_ACTIONS) {
       const target = existing ? `id=${existing.id} ` : ''
       console.log(`${write ? 'done' : 'plan'}: ${action} ${target}edrpou=${row.edrpou} ${row.title}`)
       shown++
-    }
-    if (!write || action === 'unchanged') continue
-    if (action === 'create') {
-      byEdrpou.set(row.edrpou, await client.crm.items.create('companies', body))
-    } else {
-      await client.crm.items.update('companies', existing.id, body)
     }
   }
 

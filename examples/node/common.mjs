@@ -1,5 +1,6 @@
 // Shared pieces of the Node.js scenarios: the client from the environment,
-// the write guard and the mapping of list-field option titles to values.
+// the write guard, the mapping of list-field option titles to values and the
+// rounding of amounts.
 // The scenarios import the package from this repository; an application
 // that installed it from npm imports 'uspacy' instead.
 import { Uspacy } from '../../bindings-node/index.mjs'
@@ -54,13 +55,72 @@ export async function listOptions(client, entity, fieldCode) {
 }
 
 // Maps option titles to their values; a title that is not an option is an error.
-export function mapTitles(options, titles, fieldCode) {
+// `context` starts the error message, e.g. 'line 5: ' for a CSV row.
+export function mapTitles(options, titles, fieldCode, context = '') {
   const values = []
   for (const raw of titles) {
     const title = raw.trim()
     if (!title) continue
-    if (!options.has(title)) fail(`'${title}' is not an option of ${fieldCode}; options: ${[...options.keys()].join(', ')}`)
+    if (!options.has(title)) fail(`${context}'${title}' is not an option of ${fieldCode}; options: ${[...options.keys()].join(', ')}`)
     values.push(options.get(title))
   }
   return values
+}
+
+// The precision of Python's default decimal context. Its quantize fails on
+// a result with more digits, and so does twoPlaces.
+const MAX_DIGITS = 28n
+// Bounds of the Rust scenario's exponent, an i128, so text with an exponent
+// outside them is rejected there and here.
+const MAX_EXPONENT = 2n ** 127n - 1n
+const MIN_EXPONENT = -(2n ** 127n)
+
+// Rounds a decimal number given as text to two places, half to even, as
+// Python's Decimal(text).quantize(Decimal('0.01')) does: '17250.5' becomes
+// '17250.50', '1e3' becomes '1000.00', '0.125' becomes '0.12'. The digits of
+// the text are rounded, never a float, whose binary value of '1.015' lies
+// below the tie. Returns null for text that is not a finite decimal number
+// and for a result of more than 28 digits.
+export function twoPlaces(text) {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim())
+  if (!match) return null
+  const [, sign, whole, fraction = '', exponentText] = match
+  if (whole === '' && fraction === '') return null
+  const exponent = exponentText === undefined ? 0n : BigInt(exponentText)
+  if (exponent > MAX_EXPONENT || exponent < MIN_EXPONENT) return null
+
+  // The value is digits * 10^-scale, and the result needs a scale of 2.
+  const digits = (whole + fraction).replace(/^0+/, '')
+  const scale = BigInt(fraction.length) - exponent
+  let coefficient
+  if (digits === '') {
+    coefficient = '0'
+  } else if (scale <= 2n) {
+    const zeros = 2n - scale
+    if (BigInt(digits.length) + zeros > MAX_DIGITS) return null
+    coefficient = digits + '0'.repeat(Number(zeros))
+  } else {
+    coefficient = roundHalfEven(digits, scale - 2n)
+  }
+  if (BigInt(coefficient.length) > MAX_DIGITS) return null
+
+  const padded = coefficient.padStart(3, '0')
+  const negative = sign === '-' && coefficient !== '0'
+  return `${negative ? '-' : ''}${padded.slice(0, -2)}.${padded.slice(-2)}`
+}
+
+// Drops the last `dropped` (a BigInt) digits of a digit string without
+// leading zeros, rounding half to even. Returns the digits left without
+// leading zeros, or '0' when none are left.
+function roundHalfEven(digits, dropped) {
+  // A value below a tenth of the last kept place rounds to 0.
+  if (dropped > BigInt(digits.length)) return '0'
+  const keptLength = digits.length - Number(dropped)
+  const keptDigits = digits.slice(0, keptLength)
+  const droppedDigits = digits.slice(keptLength)
+  const beyondHalf = /[1-9]/.test(droppedDigits.slice(1))
+  const lastOdd = keptDigits !== '' && Number(keptDigits.at(-1)) % 2 === 1
+  const up = droppedDigits[0] > '5' || (droppedDigits[0] === '5' && (beyondHalf || lastOdd))
+  if (!up) return keptDigits || '0'
+  return (BigInt(keptDigits || '0') + 1n).toString()
 }

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
-import { connect, fail, listOptions, mapTitles, mayWrite } from './common.mjs'
+import { connect, fail, listOptions, mapTitles, mayWrite, twoPlaces } from './common.mjs'
 
 const CURRENCY = 'UAH'
 
@@ -47,10 +47,19 @@ function readForm() {
   }
   if (args.interests !== undefined) form.interests = args.interests.split(',')
   if (!form.phone && !form.email) fail('the form needs a phone or an e-mail')
-  const amount = Number(form.amount ?? 0)
-  if (!Number.isFinite(amount)) fail(`amount ${JSON.stringify(form.amount)} is not a number`)
-  form.amount = amount.toFixed(2)
+  const amountText = amountTextOf(form.amount)
+  form.amount = twoPlaces(amountText)
+  if (form.amount === null) fail(`amount '${amountText}' is not a number`)
   return form
+}
+
+// Returns the amount of the form as decimal text: a JSON number as JavaScript
+// writes it, '0' when the amount is missing.
+function amountTextOf(amount) {
+  if (amount === undefined) return '0'
+  if (typeof amount === 'string') return amount
+  if (typeof amount === 'number') return String(amount)
+  fail(`amount ${JSON.stringify(amount)} is not a number`)
 }
 
 // Finds a contact whose phone or e-mail matches, through the list filters.
@@ -85,17 +94,8 @@ async function submit(client, write) {
   if (form.phone) contactBody.phone = [{ type: 'mobile', value: form.phone, main: true }]
   if (form.email) contactBody.email = [{ type: 'work', value: form.email, main: true }]
 
-  let contact = await findContact(client, form.phone, form.email)
-  if (!write) {
-    console.log(`plan: contact ${contact ? `update id=${contact.id}` : 'create'}: ${contactBody.title} interests=${interests.join(',')}`)
-  } else if (contact) {
-    contact = await client.crm.items.update('contacts', contact.id, contactBody)
-    console.log(`contact updated: id=${contact.id} interests=${interests.join(',')}`)
-  } else {
-    contact = await client.crm.items.create('contacts', contactBody)
-    console.log(`contact created: id=${contact.id} interests=${interests.join(',')}`)
-  }
-
+  // The funnel and the channel are checked before anything is written, so
+  // a wrong title or funnel leaves the portal as it was.
   const stages = (await client.crm.kanbanStages.list('deals', { funnelId })).data
     .filter((s) => s.funnel_id === funnelId)
     .sort((a, b) => a.sort - b.sort)
@@ -105,7 +105,20 @@ async function submit(client, write) {
     amount: { value: form.amount, currency: CURRENCY },
   }
   if (form.channel) {
-    dealBody[channelField] = mapTitles(await listOptions(client, 'deals', channelField), [form.channel], channelField)[0]
+    const channel = mapTitles(await listOptions(client, 'deals', channelField), [form.channel], channelField)
+    // A title of only spaces maps to no option, and the deal keeps its channel.
+    if (channel.length > 0) dealBody[channelField] = channel[0]
+  }
+
+  let contact = await findContact(client, form.phone, form.email)
+  if (!write) {
+    console.log(`plan: contact ${contact ? `update id=${contact.id}` : 'create'}: ${contactBody.title} interests=${interests.join(',')}`)
+  } else if (contact) {
+    contact = await client.crm.items.update('contacts', contact.id, contactBody)
+    console.log(`contact updated: id=${contact.id} interests=${interests.join(',')}`)
+  } else {
+    contact = await client.crm.items.create('contacts', contactBody)
+    console.log(`contact created: id=${contact.id} interests=${interests.join(',')}`)
   }
 
   let deal = contact ? await findDeal(client, contact.id) : null
@@ -127,9 +140,12 @@ async function paid(client, write) {
   if (!args.payment) fail('paid needs --payment FILE')
   const payment = JSON.parse(readFileSync(args.payment, 'utf8'))
   if (payment.status !== 'success') {
-    console.log(`payment status is ${JSON.stringify(payment.status)}, not 'success': nothing to do`)
+    const status = typeof payment.status === 'string' ? `'${payment.status}'` : JSON.stringify(payment.status ?? null)
+    console.log(`payment status is ${status}, not 'success': nothing to do`)
     return
   }
+  // Without either, the list filters would match every contact.
+  if (!payment.phone && !payment.email) fail('the payment has neither a phone nor an e-mail to find the contact by')
   const contact = await findContact(client, payment.phone, payment.email)
   if (!contact) fail("no contact matches the payment's phone or e-mail; submit the form first")
   const deal = await findDeal(client, contact.id)

@@ -32,8 +32,62 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def company_body(row: dict, edrpou_field: str, extra_fields: dict) -> dict:
-    """Build the company fields of one CSV row."""
+def read_rows(path: pathlib.Path) -> "tuple[list[str], list[tuple[int, dict]]]":
+    """Read the CSV's header and its data rows as (first line, {column: cell}).
+
+    The header must name every base column, and each row must have as many
+    cells as the header.
+    """
+    records = []
+    # utf-8-sig drops the byte order mark that spreadsheet programs often put
+    # at the start of a UTF-8 CSV.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        # In strict mode the reader rejects a quoted cell that is not closed
+        # or that has text after its closing quote, as the Rust and Node.js
+        # parsers do, instead of guessing the cell.
+        reader = csv.reader(handle, strict=True)
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                fail(f"{path}: {describe_csv_error(error, line, reader.line_num)}")
+            # The reader returns a blank line as an empty record, which
+            # csv.DictReader skips too.
+            if cells:
+                records.append((line, cells))
+
+    header = records[0][1] if records else []
+    rows = []
+    for line, cells in records[1:]:
+        if len(cells) != len(header):
+            fail(f"{path}: line {line}: {len(cells)} cells, but the header has {len(header)} columns")
+        rows.append((line, dict(zip(header, cells))))
+    if not rows:
+        fail(f"{path} has no rows")
+    missing = [c for c in BASE_COLUMNS if c not in header]
+    if missing:
+        fail(f"{path} lacks the columns {', '.join(missing)}")
+    return header, rows
+
+
+def describe_csv_error(error: csv.Error, record_line: int, error_line: int) -> str:
+    """Return the message the Rust and Node.js scenarios print for a strict-mode reader error."""
+    # NOTE: this matches the message texts of CPython's csv module (3.11),
+    # "unexpected end of data" and "',' expected after '\"'". Any other error
+    # keeps the reader's own text.
+    text = str(error)
+    if "unexpected end of data" in text:
+        return f"line {record_line}: a quoted cell is not closed before the end of the file"
+    if "expected after" in text:
+        return f"line {error_line}: unexpected text after the closing quote of a cell"
+    return f"line {error_line}: {text}"
+
+
+def company_body(row: dict, line: int, edrpou_field: str, extra_fields: dict) -> dict:
+    """Build the company fields of the CSV row that starts on `line`."""
     body = {"title": row["title"], "city": row["city"], edrpou_field: row["edrpou"]}
     if row.get("phone"):
         body["phone"] = [{"type": "work", "value": row["phone"], "main": True}]
@@ -43,7 +97,7 @@ def company_body(row: dict, edrpou_field: str, extra_fields: dict) -> dict:
         cell = row.get(code, "")
         if field.get("type") == "list":
             options = {o["title"]: o["value"] for o in field.get("values") or []}
-            values = map_titles(options, cell.split(";"), code)
+            values = map_titles(options, cell.split(";"), code, f"line {line}: ")
             if field.get("multiple"):
                 body[code] = values
             else:
@@ -71,13 +125,7 @@ def differs(company: dict, body: dict) -> bool:
 
 def main() -> None:
     args = parse_args()
-    with args.csv.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows:
-        fail(f"{args.csv} has no rows")
-    missing = [c for c in BASE_COLUMNS if c not in rows[0]]
-    if missing:
-        fail(f"{args.csv} lacks the columns {', '.join(missing)}")
+    header, rows = read_rows(args.csv)
 
     client, live = connect()
     with client:
@@ -85,7 +133,16 @@ def main() -> None:
         fields = {f["code"]: f for f in client.crm.fields.list("companies")["data"]}
         if args.edrpou_field not in fields:
             fail(f"field {args.edrpou_field} not found among the fields of companies")
-        extra_fields = {c: fields[c] for c in rows[0] if c not in BASE_COLUMNS and c in fields}
+        extra_fields = {c: fields[c] for c in header if c not in BASE_COLUMNS and c in fields}
+
+        # Every row is checked before the first change, so a bad row leaves
+        # the portal as it was.
+        bodies = []
+        for line, row in rows:
+            edrpou = row["edrpou"]
+            if not edrpou.isdigit() or len(edrpou) != 8:
+                fail(f"line {line}: EDRPOU {edrpou!r} is not 8 digits")
+            bodies.append(company_body(row, line, args.edrpou_field, extra_fields))
 
         # One pass over every company, a page at a time, keeps only the EDRPOU index.
         by_edrpou = {}
@@ -98,10 +155,7 @@ def main() -> None:
 
         counts = {"create": 0, "update": 0, "unchanged": 0}
         shown = 0
-        for number, row in enumerate(rows, start=2):
-            if not row["edrpou"].isdigit() or len(row["edrpou"]) != 8:
-                fail(f"line {number}: EDRPOU {row['edrpou']!r} is not 8 digits")
-            body = company_body(row, args.edrpou_field, extra_fields)
+        for (line, row), body in zip(rows, bodies):
             existing = by_edrpou.get(row["edrpou"])
             if existing is None:
                 action = "create"
@@ -110,19 +164,20 @@ def main() -> None:
             else:
                 action = "unchanged"
             counts[action] += 1
+            if action == "unchanged":
+                continue
 
-            target = f"id={existing['id']} " if existing else ""
-            if action != "unchanged" and (args.verbose or shown < SHOWN_ACTIONS):
-                verb = "plan" if not write else "done"
+            if write and action == "create":
+                # A later row with the same code is compared with this company.
+                by_edrpou[row["edrpou"]] = client.crm.items.create("companies", body)
+            elif write:
+                client.crm.items.update("companies", existing["id"], body)
+            # Printed after the change, so a "done:" line means it was made.
+            if args.verbose or shown < SHOWN_ACTIONS:
+                verb = "done" if write else "plan"
+                target = f"id={existing['id']} " if existing else ""
                 print(f"{verb}: {action} {target}edrpou={row['edrpou']} {row['title']}")
                 shown += 1
-            if not write or action == "unchanged":
-                continue
-            if action == "create":
-                created = client.crm.items.create("companies", body)
-                by_edrpou[row["edrpou"]] = created
-            else:
-                client.crm.items.update("companies", existing["id"], body)
 
         hidden = counts["create"] + counts["update"] - shown
         if hidden > 0:

@@ -59,14 +59,17 @@ def list_options(client: uspacy.Client, entity: str, field_code: str) -> "dict[s
     fail(f"field {field_code} not found among the fields of {entity}")
 
 
-def map_titles(options: "dict[str, str]", titles: "list[str]", field_code: str) -> "list[str]":
-    """Map option titles to their values; a title that is not an option is an error."""
+def map_titles(options: "dict[str, str]", titles: "list[str]", field_code: str, context: str = "") -> "list[str]":
+    """Map option titles to their values; a title that is not an option is an error.
+
+    `context` starts the error message, e.g. "line 5: " for a CSV row.
+    """
     values = []
     for title in titles:
         title = title.strip()
         if not title:
             continue
         if title not in options:
-            fail(f"'{title}' is not an option of {field_code}; options: {', '.join(options)}")
+            fail(f"{context}'{title}' is not an option of {field_code}; options: {', '.join(options)}")
         values.append(options[title])
     return values

@@ -98,17 +98,8 @@ def submit(client, args, write: bool) -> None:
     if form.get("email"):
         contact_body["email"] = [{"type": "work", "value": form["email"], "main": True}]
 
-    contact = find_contact(client, form.get("phone"), form.get("email"))
-    if not write:
-        action = f"update id={contact['id']}" if contact else "create"
-        print(f"plan: contact {action}: {contact_body['title']} interests={','.join(interests)}")
-    elif contact:
-        contact = client.crm.items.update("contacts", contact["id"], contact_body)
-        print(f"contact updated: id={contact['id']} interests={','.join(interests)}")
-    else:
-        contact = client.crm.items.create("contacts", contact_body)
-        print(f"contact created: id={contact['id']} interests={','.join(interests)}")
-
+    # The funnel and the channel are checked before anything is written, so
+    # a wrong title or funnel leaves the portal as it was.
     stages = client.crm.kanban_stages.list("deals", funnel_id=args.funnel)["data"]
     stages = sorted((s for s in stages if s.get("funnel_id") == args.funnel), key=lambda s: s["sort"])
     if not stages:
@@ -120,7 +111,20 @@ def submit(client, args, write: bool) -> None:
     if form.get("channel"):
         channel = map_titles(list_options(client, "deals", args.channel_field), [form["channel"]],
                              args.channel_field)
-        deal_body[args.channel_field] = channel[0]
+        # A title of only spaces maps to no option, and the deal keeps its channel.
+        if channel:
+            deal_body[args.channel_field] = channel[0]
+
+    contact = find_contact(client, form.get("phone"), form.get("email"))
+    if not write:
+        action = f"update id={contact['id']}" if contact else "create"
+        print(f"plan: contact {action}: {contact_body['title']} interests={','.join(interests)}")
+    elif contact:
+        contact = client.crm.items.update("contacts", contact["id"], contact_body)
+        print(f"contact updated: id={contact['id']} interests={','.join(interests)}")
+    else:
+        contact = client.crm.items.create("contacts", contact_body)
+        print(f"contact created: id={contact['id']} interests={','.join(interests)}")
 
     deal = find_deal(client, contact["id"], args.funnel) if contact else None
     if not write:
@@ -143,6 +147,9 @@ def paid(client, args, write: bool) -> None:
     if payment.get("status") != "success":
         print(f"payment status is {payment.get('status')!r}, not 'success': nothing to do")
         return
+    # Without either, the list filters would match every contact.
+    if not payment.get("phone") and not payment.get("email"):
+        fail("the payment has neither a phone nor an e-mail to find the contact by")
     contact = find_contact(client, payment.get("phone"), payment.get("email"))
     if not contact:
         fail("no contact matches the payment's phone or e-mail; submit the form first")

@@ -2,7 +2,8 @@
 # Runs the scenarios of examples/ in Python, Node.js and Rust against one
 # local mock portal; the webhook receiver has no Rust version. After each
 # step examples/check_state.py checks the portal state (through the API and
-# the mock's /__mock/items route).
+# the mock's /__mock/items route). Last, the browser widget runs in headless
+# Chromium against a mock of its own (examples/browser/test.mjs).
 #
 # Usage: bash examples/test.sh
 # Builds the mock, the Rust scenarios and, when missing, the Python and
@@ -389,5 +390,19 @@ for lang in python node; do
     cat "$receiver_out"
     expect_line '^task created: id=[0-9]+ deal=1 owner=[0-9]+' "$(cat "$receiver_out")"
 done
+
+# The browser widget needs the npm dev dependencies of bindings-wasm
+# (playwright-core, and binaryen for the build) and the WebAssembly build.
+if [[ ! -f bindings-wasm/node_modules/.package-lock.json ]]; then
+    step "installing the npm dev dependencies of bindings-wasm (npm ci)"
+    (cd bindings-wasm && npm ci --no-audit --no-fund)
+fi
+if [[ ! -f bindings-wasm/pkg/uspacy_web_bg.wasm ]]; then
+    step "building the WebAssembly package (bindings-wasm/scripts/build.sh)"
+    rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    bash bindings-wasm/scripts/build.sh
+fi
+step "browser: the deals widget in headless Chromium (examples/browser/test.mjs)"
+USPACY_MOCK_BIN="$mock_bin" node examples/browser/test.mjs
 
 step "all scenario checks passed"

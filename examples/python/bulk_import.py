@@ -140,7 +140,7 @@ def main() -> None:
         bodies = []
         for line, row in rows:
             edrpou = row["edrpou"]
-            if not edrpou.isdigit() or len(edrpou) != 8:
+            if not (edrpou.isascii() and edrpou.isdigit()) or len(edrpou) != 8:
                 fail(f"line {line}: EDRPOU {edrpou!r} is not 8 digits")
             bodies.append(company_body(row, line, args.edrpou_field, extra_fields))
 

@@ -14,6 +14,7 @@ its deal in the funnel instead of creating new ones.
 import argparse
 import json
 import pathlib
+import re
 from decimal import Decimal, InvalidOperation
 
 from common import connect, fail, list_options, map_titles, may_write
@@ -55,11 +56,30 @@ def read_form(args: argparse.Namespace) -> dict:
         form["interests"] = args.interests.split(",")
     if not form.get("phone") and not form.get("email"):
         fail("the form needs a phone or an e-mail")
-    try:
-        form["amount"] = str(Decimal(str(form.get("amount", "0"))).quantize(Decimal("0.01")))
-    except InvalidOperation:
-        fail(f"amount {form.get('amount')!r} is not a number")
+    form["amount"] = two_places(str(form.get("amount", "0")))
     return form
+
+
+# ASCII digits only: Decimal alone would also take NaN, Infinity, `1_000`
+# and digits of other scripts, which the Rust and Node versions reject.
+AMOUNT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def two_places(text: str) -> str:
+    """Return the amount with two decimal places, rounded half to even."""
+    match = AMOUNT.fullmatch(text.strip())
+    if not match:
+        fail(f"amount {text!r} is not a number")
+    exponent = int(match.group(3)[1:]) if match.group(3) else 0
+    if exponent < -1_000_000:
+        # Far below a cent, and beyond what Decimal can hold: it rounds to 0.
+        return "0.00"
+    try:
+        value = Decimal(text.strip()).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        fail(f"amount {text!r} is not a number")
+    # `-0.001` rounds to `-0.00`; the other versions print `0.00`.
+    return str(value.copy_abs() if value.is_zero() else value)
 
 
 def find_contact(client, phone, email):

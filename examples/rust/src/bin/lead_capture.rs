@@ -257,7 +257,8 @@ fn two_places(text: &str) -> Option<String> {
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
     let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i128>().ok()?),
+        // An i64 exponent keeps the i128 arithmetic below from overflowing.
+        Some((mantissa, exponent)) => (mantissa, i128::from(exponent.parse::<i64>().ok()?)),
         None => (unsigned, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -763,5 +764,14 @@ mod tests {
         );
         assert_eq!(two_places("1e26"), None);
         assert_eq!(two_places("1e99999999999999999999999"), None);
+        assert_eq!(two_places("1e9223372036854775807"), None);
+        assert_eq!(
+            two_places("1e-9223372036854775808").as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(
+            two_places("1e170141183460469231731687303715884105727"),
+            None
+        );
     }
 }

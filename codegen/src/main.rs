@@ -4,6 +4,7 @@
 
 mod docs;
 mod model;
+mod models;
 mod python;
 mod rust;
 mod tests;

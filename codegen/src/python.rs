@@ -9,11 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use uspacy::{BodyKind, Envelope, Operation};
 
 use crate::model::{pascal, MethodSpec, Namespace};
+use crate::models::{self, type_argument, Model};
 use crate::Output;
 
 const PACKAGE_DIR: &str = "bindings-python/python/uspacy";
@@ -65,7 +66,8 @@ const ENVELOPES: &[&str] = &["Page", "CursorPage", "Data", "StatusData"];
 
 /// Returns every file the Python package generates.
 pub fn outputs(root: &Namespace) -> Vec<Output> {
-    let models = read_models(&crate::workspace_root().join("core/src/models"));
+    let models = models::read_core_models();
+    check_model_names(&models);
     let known: BTreeSet<String> = models.iter().map(|model| model.name.clone()).collect();
     let classes = class_names(root);
 
@@ -80,7 +82,7 @@ pub fn outputs(root: &Namespace) -> Vec<Output> {
         },
         Output {
             path: PathBuf::from(PACKAGE_DIR).join("models.py"),
-            content: emit_models(&models),
+            content: emit_models(&models, &known),
         },
     ]
 }
@@ -706,32 +708,7 @@ fn emit_stub_class(
 // ---------------------------------------------------------------------------
 // models.py: TypedDicts read from core/src/models
 
-/// A model as written in Rust.
-struct RawModel {
-    name: String,
-    doc: Vec<String>,
-    container_attrs: Vec<String>,
-    fields: Vec<RawField>,
-    /// Declared with `model!`: every field optional and read leniently.
-    lenient: bool,
-}
-
-struct RawField {
-    name: String,
-    rust_type: String,
-    doc: Vec<String>,
-    attrs: Vec<String>,
-}
-
-/// A model as emitted.
-struct Model {
-    name: String,
-    doc: Vec<String>,
-    fields: Vec<ModelField>,
-    /// Keys not named in `fields` are kept (`#[serde(flatten)]`).
-    open: bool,
-}
-
+/// A key of a model's `TypedDict`.
 struct ModelField {
     key: String,
     annotation: String,
@@ -739,30 +716,9 @@ struct ModelField {
     doc: Vec<String>,
 }
 
-/// Reads every model of the `.rs` files in `dir`, in file-name order.
-fn read_models(dir: &Path) -> Vec<Model> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("cannot read the models folder {}: {error}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    files.sort();
-
-    let mut raw = Vec::new();
-    for file in &files {
-        let source = std::fs::read_to_string(file)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
-        raw.extend(parse_models(&source));
-    }
-
-    let mut seen = BTreeSet::new();
-    for model in &raw {
-        if !seen.insert(model.name.clone()) {
-            panic!(
-                "two models are named `{}`: Python has one namespace for models, rename one",
-                model.name
-            );
-        }
+/// Checks that no model takes the name of an envelope type of models.py.
+fn check_model_names(models: &[Model]) {
+    for model in models {
         if ENVELOPES.contains(&model.name.as_str()) {
             panic!(
                 "the model `{}` clashes with an envelope type of models.py: rename the model",
@@ -770,34 +726,6 @@ fn read_models(dir: &Path) -> Vec<Model> {
             );
         }
     }
-    raw.iter()
-        .map(|model| resolve_model(model, &seen))
-        .collect()
-}
-
-/// Returns the bracket depth change of `text`, ignoring string literals.
-fn bracket_balance(text: &str, open: char, close: char) -> i32 {
-    let mut depth = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for ch in text.chars() {
-        if in_string {
-            match ch {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match ch {
-            '"' => in_string = true,
-            _ if ch == open => depth += 1,
-            _ if ch == close => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
 }
 
 fn is_identifier(text: &str) -> bool {
@@ -806,245 +734,14 @@ fn is_identifier(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Finds the `pub struct Name { .. }` items of one file, plain or inside
-/// `model! { .. }`; skips `macro_rules!` bodies, tuple structs and the rest.
-fn parse_models(source: &str) -> Vec<RawModel> {
-    let lines: Vec<&str> = source.lines().collect();
-    let mut models = Vec::new();
-    let mut docs: Vec<String> = Vec::new();
-    let mut attrs: Vec<String> = Vec::new();
-    let mut in_model_macro = false;
-    let mut index = 0;
-
-    while index < lines.len() {
-        let line = lines[index].trim();
-        if line.starts_with("macro_rules!") {
-            index = skip_block(&lines, index);
-            docs.clear();
-            attrs.clear();
-            continue;
-        }
-        if let Some(doc) = line.strip_prefix("///") {
-            docs.push(doc.trim().to_owned());
-        } else if line.starts_with("#[") {
-            let (attr, next) = read_attribute(&lines, index);
-            attrs.push(attr);
-            index = next;
-            continue;
-        } else if line.starts_with("model!") {
-            in_model_macro = true;
-            docs.clear();
-            attrs.clear();
-        } else if let Some(rest) = line.strip_prefix("pub struct ") {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
-                .collect();
-            let after = rest[name.len()..].trim_start();
-            if !is_identifier(&name) || !after.starts_with('{') {
-                if after.starts_with('{') {
-                    index = skip_block(&lines, index);
-                } else {
-                    index += 1;
-                }
-                docs.clear();
-                attrs.clear();
-                continue;
-            }
-            let (fields, next) = parse_fields(&lines, index + 1, in_model_macro);
-            models.push(RawModel {
-                name,
-                doc: std::mem::take(&mut docs),
-                container_attrs: std::mem::take(&mut attrs),
-                fields,
-                lenient: in_model_macro,
-            });
-            in_model_macro = false;
-            index = next;
-            continue;
-        } else if !line.is_empty() {
-            docs.clear();
-            attrs.clear();
-        }
-        index += 1;
-    }
-    models
-}
-
-/// Returns the index of the line after the block that opens on line `start`.
-fn skip_block(lines: &[&str], start: usize) -> usize {
-    let mut depth = 0;
-    let mut index = start;
-    let mut opened = false;
-    while index < lines.len() {
-        depth += bracket_balance(lines[index], '{', '}');
-        opened |= lines[index].contains('{');
-        index += 1;
-        if opened && depth <= 0 {
-            break;
-        }
-    }
-    index
-}
-
-/// Reads one attribute, which may span lines; returns it and the next line index.
-fn read_attribute(lines: &[&str], start: usize) -> (String, usize) {
-    let mut text = String::new();
-    let mut depth = 0;
-    let mut index = start;
-    while index < lines.len() {
-        let line = lines[index].trim();
-        text.push_str(line);
-        text.push(' ');
-        depth += bracket_balance(line, '[', ']');
-        index += 1;
-        if depth <= 0 {
-            break;
-        }
-    }
-    (text.trim().to_owned(), index)
-}
-
-/// Reads the fields of a struct body from line `start` to its closing brace.
-fn parse_fields(lines: &[&str], start: usize, in_model_macro: bool) -> (Vec<RawField>, usize) {
-    let mut fields = Vec::new();
-    let mut docs = Vec::new();
-    let mut attrs = Vec::new();
-    let mut index = start;
-    while index < lines.len() {
-        let line = lines[index].trim();
-        if line.starts_with('}') {
-            return (fields, index + 1);
-        }
-        if let Some(doc) = line.strip_prefix("///") {
-            docs.push(doc.trim().to_owned());
-        } else if line.starts_with("#[") {
-            let (attr, next) = read_attribute(lines, index);
-            attrs.push(attr);
-            index = next;
-            continue;
-        } else if !line.is_empty() && !line.starts_with("//") {
-            let declaration = line.strip_prefix("pub ").unwrap_or(line);
-            let Some((name, rust_type)) = declaration.split_once(':') else {
-                panic!("cannot read the model field line `{line}`");
-            };
-            if !in_model_macro && !line.starts_with("pub ") {
-                // A private field is not part of the wire shape.
-                docs.clear();
-                attrs.clear();
-                index += 1;
-                continue;
-            }
-            fields.push(RawField {
-                name: name.trim().trim_start_matches("r#").to_owned(),
-                rust_type: rust_type.trim().trim_end_matches(',').trim().to_owned(),
-                doc: std::mem::take(&mut docs),
-                attrs: std::mem::take(&mut attrs),
-            });
-        }
-        index += 1;
-    }
-    panic!("a model struct has no closing brace");
-}
-
-/// Returns the `key = "value"` and bare `key` items of every `#[serde(..)]` in `attrs`.
-fn serde_items(attrs: &[String]) -> Vec<(String, Option<String>)> {
-    let mut items = Vec::new();
-    for attr in attrs {
-        let Some(inner) = attr
-            .strip_prefix("#[serde(")
-            .and_then(|rest| rest.trim_end().strip_suffix(")]"))
-        else {
-            continue;
-        };
-        let mut current = String::new();
-        let mut in_string = false;
-        for ch in inner.chars().chain(std::iter::once(',')) {
-            match ch {
-                '"' => {
-                    in_string = !in_string;
-                    current.push(ch);
-                }
-                ',' if !in_string => {
-                    let item = std::mem::take(&mut current);
-                    let item = item.trim();
-                    if item.is_empty() {
-                        continue;
-                    }
-                    match item.split_once('=') {
-                        Some((key, value)) => items.push((
-                            key.trim().to_owned(),
-                            Some(value.trim().trim_matches('"').to_owned()),
-                        )),
-                        None => items.push((item.to_owned(), None)),
-                    }
-                }
-                _ => current.push(ch),
-            }
-        }
-    }
-    items
-}
-
-fn serde_value(items: &[(String, Option<String>)], key: &str) -> Option<String> {
-    items
-        .iter()
-        .find(|(name, _)| name == key)
-        .and_then(|(_, value)| value.clone())
-}
-
-fn serde_flag(items: &[(String, Option<String>)], key: &str) -> bool {
-    items.iter().any(|(name, _)| name == key)
-}
-
-/// Converts a snake_case field name to serde's `rename_all` style.
-fn rename(name: &str, style: &str) -> String {
-    let words: Vec<&str> = name.split('_').filter(|word| !word.is_empty()).collect();
-    let capitalize = |word: &str| {
-        let mut chars = word.chars();
-        match chars.next() {
-            Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-            None => String::new(),
-        }
-    };
-    match style {
-        "camelCase" => words
-            .iter()
-            .enumerate()
-            .map(|(index, word)| {
-                if index == 0 {
-                    word.to_string()
-                } else {
-                    capitalize(word)
-                }
-            })
-            .collect(),
-        "PascalCase" => words.iter().map(|word| capitalize(word)).collect(),
-        "snake_case" | "lowercase" => name.to_owned(),
-        "UPPERCASE" | "SCREAMING_SNAKE_CASE" => name.to_ascii_uppercase(),
-        "kebab-case" => words.join("-"),
-        "SCREAMING-KEBAB-CASE" => words.join("-").to_ascii_uppercase(),
-        other => panic!("unsupported serde rename_all style `{other}`"),
-    }
-}
-
-/// Returns the inner type of `Wrapper<inner>`, when `rust_type` is one.
-fn generic_argument<'a>(rust_type: &'a str, wrapper: &str) -> Option<&'a str> {
-    rust_type
-        .strip_prefix(wrapper)?
-        .strip_prefix('<')?
-        .strip_suffix('>')
-        .map(str::trim)
-}
-
 /// Returns the annotation of a Rust field type. `lenient` scalars accept the
 /// other JSON forms the core reads them from (ids as strings, booleans as 0/1).
 fn annotation(rust_type: &str, lenient: bool, known: &BTreeSet<String>) -> String {
     let rust_type = rust_type.trim();
-    if let Some(inner) = generic_argument(rust_type, "Option") {
+    if let Some(inner) = type_argument(rust_type, "Option") {
         return annotation(inner, lenient, known);
     }
-    if let Some(inner) = generic_argument(rust_type, "Vec") {
+    if let Some(inner) = type_argument(rust_type, "Vec") {
         return format!("List[{}]", annotation(inner, lenient, known));
     }
     let last = rust_type.rsplit("::").next().unwrap_or(rust_type);
@@ -1075,47 +772,27 @@ fn annotation(rust_type: &str, lenient: bool, known: &BTreeSet<String>) -> Strin
     }
 }
 
-fn resolve_model(raw: &RawModel, known: &BTreeSet<String>) -> Model {
-    let container = serde_items(&raw.container_attrs);
-    let rename_all = serde_value(&container, "rename_all");
-    // `model!` adds a flattened `extra` map to every model it declares.
-    let mut open = raw.lenient;
-    let mut fields = Vec::new();
-
-    for field in &raw.fields {
-        let items = serde_items(&field.attrs);
-        if serde_flag(&items, "flatten") {
-            open = true;
-            continue;
-        }
-        if serde_flag(&items, "skip") || serde_flag(&items, "skip_deserializing") {
-            continue;
-        }
-        let key = match (serde_value(&items, "rename"), &rename_all) {
-            (Some(key), _) => key,
-            (None, Some(style)) => rename(&field.name, style),
-            (None, None) => field.name.clone(),
-        };
-        let is_option = generic_argument(&field.rust_type, "Option").is_some();
-        let lenient = raw.lenient || serde_value(&items, "deserialize_with").is_some();
-        let mut annotation = annotation(&field.rust_type, lenient, known);
-        if is_option || raw.lenient {
-            annotation = format!("Optional[{annotation}]");
-        }
-        let required = !raw.lenient && !is_option && !serde_flag(&items, "default");
-        fields.push(ModelField {
-            key,
-            annotation,
-            required,
-            doc: field.doc.clone(),
-        });
-    }
-    Model {
-        name: raw.name.clone(),
-        doc: raw.doc.clone(),
-        fields,
-        open,
-    }
+/// Returns the keys of a model's `TypedDict`.
+///
+/// NOTE: a field whose only serde option is `skip_serializing_if` is
+/// required here but optional in models.d.ts (`ListQuery.sort_by`). Both
+/// generated files keep the rule they were written with.
+fn typed_dict_keys(model: &Model, known: &BTreeSet<String>) -> Vec<ModelField> {
+    model
+        .keyed_fields()
+        .map(|field| {
+            let mut annotation = annotation(&field.rust_type, field.lenient, known);
+            if field.nullable {
+                annotation = format!("Optional[{annotation}]");
+            }
+            ModelField {
+                key: field.key.clone(),
+                annotation,
+                required: !field.nullable && !field.has_default,
+                doc: field.doc.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Converts Rust doc text for a docstring: intra-doc link brackets are
@@ -1127,7 +804,7 @@ fn clean_doc(text: &str) -> String {
         .replace('`', "``")
 }
 
-fn emit_models(models: &[Model]) -> String {
+fn emit_models(models: &[Model], known: &BTreeSet<String>) -> String {
     let mut out = String::new();
     out.push_str(HEADER);
     out.push_str(
@@ -1160,7 +837,7 @@ fn emit_models(models: &[Model]) -> String {
     );
 
     for model in models {
-        emit_model(&mut out, model);
+        emit_model(&mut out, model, known);
     }
 
     out.push_str(
@@ -1187,7 +864,7 @@ fn emit_models(models: &[Model]) -> String {
     out
 }
 
-fn emit_model(out: &mut String, model: &Model) {
+fn emit_model(out: &mut String, model: &Model, known: &BTreeSet<String>) {
     let mut doc: Vec<String> = model.doc.iter().map(|line| clean_doc(line)).collect();
     if doc.is_empty() {
         doc.push(format!("The ``{}`` model.", model.name));
@@ -1196,16 +873,12 @@ fn emit_model(out: &mut String, model: &Model) {
         doc.push(String::new());
         doc.push("Open: keys not listed here are kept as sent.".to_owned());
     }
-    let plain_keys = model
-        .fields
+    let fields = typed_dict_keys(model, known);
+    let plain_keys = fields
         .iter()
         .all(|field| is_identifier(&field.key) && !KEYWORDS.contains(&field.key.as_str()));
-    let required: Vec<&ModelField> = model.fields.iter().filter(|field| field.required).collect();
-    let optional: Vec<&ModelField> = model
-        .fields
-        .iter()
-        .filter(|field| !field.required)
-        .collect();
+    let required: Vec<&ModelField> = fields.iter().filter(|field| field.required).collect();
+    let optional: Vec<&ModelField> = fields.iter().filter(|field| !field.required).collect();
 
     if !plain_keys {
         assert!(
@@ -1214,8 +887,7 @@ fn emit_model(out: &mut String, model: &Model) {
              the emitter supports only one of the two",
             model.name
         );
-        let entries: Vec<String> = model
-            .fields
+        let entries: Vec<String> = fields
             .iter()
             .map(|field| format!("{}: {}", py_str(&field.key), py_str(&field.annotation)))
             .collect();
@@ -1302,13 +974,6 @@ mod tests {
     }
 
     #[test]
-    fn rename_styles() {
-        assert_eq!(rename("responsible_id", "camelCase"), "responsibleId");
-        assert_eq!(rename("responsible_id", "PascalCase"), "ResponsibleId");
-        assert_eq!(rename("group_id", "snake_case"), "group_id");
-    }
-
-    #[test]
     fn annotations() {
         let known: BTreeSet<String> = ["Reason".to_owned()].into();
         assert_eq!(annotation("Option<i64>", true, &known), "LenientInt");
@@ -1322,7 +987,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_plain_and_macro_models() {
+    fn typed_dict_keys_of_models() {
         let source = r#"
 /// A thing.
 #[derive(Serialize, Deserialize)]
@@ -1337,11 +1002,11 @@ pub struct Thing {
     /// The kind.
     #[serde(rename = "type")]
     pub kind: String,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub sort_by: Map<String, Value>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-pub struct Tuple(String);
 
 model! {
     /// Another.
@@ -1352,19 +1017,24 @@ model! {
     }
 }
 "#;
-        let raw = parse_models(source);
-        assert_eq!(raw.len(), 2);
+        let models = models::parse(source).unwrap();
         let known: BTreeSet<String> = ["Thing".to_owned(), "Other".to_owned()].into();
-        let thing = resolve_model(&raw[0], &known);
-        assert!(thing.open);
-        assert_eq!(thing.fields[0].key, "thingId");
-        assert_eq!(thing.fields[0].annotation, "Optional[LenientInt]");
-        assert!(!thing.fields[0].required);
-        assert_eq!(thing.fields[1].key, "type");
-        assert!(thing.fields[1].required);
-        let other = resolve_model(&raw[1], &known);
-        assert_eq!(other.fields[0].key, "files[]");
-        assert_eq!(other.fields[0].annotation, "Optional[List[Thing]]");
+
+        let thing = typed_dict_keys(&models[0], &known);
+        let keys: Vec<&str> = thing.iter().map(|field| field.key.as_str()).collect();
+        assert_eq!(keys, ["thingId", "type", "sortBy"]);
+        assert_eq!(thing[0].annotation, "Optional[LenientInt]");
+        assert!(!thing[0].required);
+        assert_eq!(thing[1].annotation, "str");
+        assert_eq!(thing[1].doc, ["The kind."]);
+        assert!(thing[1].required);
+        assert_eq!(thing[2].annotation, "Dict[str, Any]");
+        assert!(thing[2].required);
+
+        let other = typed_dict_keys(&models[1], &known);
+        assert_eq!(other[0].key, "files[]");
+        assert_eq!(other[0].annotation, "Optional[List[Thing]]");
+        assert!(!other[0].required);
     }
 
     #[test]

@@ -19,11 +19,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use uspacy::{BodyKind, Envelope, Method, Operation};
 
 use crate::model::{camel, ident, pascal, MethodSpec, Namespace};
+use crate::models::{self, type_argument, Field, Model};
 use crate::Output;
 
 /// The folder of the Node.js package's generated files.
@@ -176,10 +177,11 @@ pub fn package_outputs(root: &Namespace, dir: &str) -> Vec<Output> {
 /// folder is `dir`. Both packages get the same namespaces and types from
 /// the same code; only the points listed in [`Flavor`] differ.
 pub fn flavor_outputs(root: &Namespace, dir: &str, flavor: &Flavor) -> Vec<Output> {
-    let models = read_models(&crate::workspace_root().join("core/src/models"));
+    let models = models::read_core_models();
+    check_model_names(&models);
     let known: BTreeSet<String> = models.iter().map(|model| model.name.clone()).collect();
     let mut plans = plan_all(root);
-    plans.query_types = list_query_types(&models);
+    plans.query_types = list_query_types(&models, &known);
 
     vec![
         Output {
@@ -192,7 +194,7 @@ pub fn flavor_outputs(root: &Namespace, dir: &str, flavor: &Flavor) -> Vec<Outpu
         },
         Output {
             path: PathBuf::from(dir).join("models.d.ts"),
-            content: emit_models(&models),
+            content: emit_models(&models, &known),
         },
     ]
 }
@@ -795,17 +797,17 @@ fn body_type(op: &Operation, known: &BTreeSet<String>) -> String {
 /// Returns the types of the query parameters that the core's `ListQuery`
 /// names (`page`, `list`, `q`, `sort_by`, `filters`, ...). `list` also
 /// takes `'all'`, which requests the whole list as one bare array.
-fn list_query_types(models: &[Model]) -> BTreeMap<String, String> {
+fn list_query_types(models: &[Model], known: &BTreeSet<String>) -> BTreeMap<String, String> {
     let Some(list_query) = models.iter().find(|model| model.name == "ListQuery") else {
         return BTreeMap::new();
     };
     list_query
-        .fields
-        .iter()
+        .keyed_fields()
         .map(|field| {
+            let ts_type = field_ts_type(field, known);
             let ts_type = match field.key.as_str() {
-                "list" => format!("{} | 'all'", field.ts_type),
-                _ => field.ts_type.clone(),
+                "list" => format!("{ts_type} | 'all'"),
+                _ => ts_type,
             };
             (field.key.clone(), ts_type)
         })
@@ -934,304 +936,17 @@ fn emit_dts_method(out: &mut String, plan: &Plan, known: &BTreeSet<String>) {
 // ---------------------------------------------------------------------------
 // models.d.ts: interfaces read from core/src/models
 
-/// A struct as written in the model sources.
-struct SourceStruct {
-    name: String,
-    doc: Vec<String>,
-    attributes: Vec<String>,
-    fields: Vec<SourceField>,
-    /// Declared inside `model! { .. }`: every field optional and lenient.
-    lenient: bool,
-}
-
-struct SourceField {
-    name: String,
-    rust_type: String,
-    doc: Vec<String>,
-    attributes: Vec<String>,
-}
-
-/// A model as emitted.
-struct Model {
-    name: String,
-    doc: Vec<String>,
-    fields: Vec<ModelField>,
-    /// Keys that are not listed are kept (`#[serde(flatten)]`).
-    open: bool,
-}
-
-struct ModelField {
-    key: String,
-    ts_type: String,
-    optional: bool,
-    doc: Vec<String>,
-}
-
-/// Reads the models of every `.rs` file in `dir`, files in name order.
-fn read_models(dir: &Path) -> Vec<Model> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
-        .filter_map(|entry| Some(entry.ok()?.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    files.sort();
-
-    let mut structs = Vec::new();
-    for file in &files {
-        let source = std::fs::read_to_string(file)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()));
-        structs.extend(SourceReader::new(&source).structs());
-    }
-
-    let mut names = BTreeSet::new();
-    for found in &structs {
-        if !names.insert(found.name.clone()) {
-            panic!("two models are named `{}`", found.name);
-        }
-        if API_TYPES.contains(&found.name.as_str()) || found.name.starts_with("Lenient") {
+/// Checks that no model takes the name of a type that api.d.ts or
+/// models.d.ts declares.
+fn check_model_names(models: &[Model]) {
+    for model in models {
+        if API_TYPES.contains(&model.name.as_str()) || model.name.starts_with("Lenient") {
             panic!(
                 "the model `{}` clashes with a type api.d.ts or models.d.ts declares",
-                found.name
+                model.name
             );
         }
     }
-    structs
-        .iter()
-        .map(|found| to_model(found, &names))
-        .collect()
-}
-
-/// Walks the lines of one source file and collects its structs with named
-/// fields, plain or inside `model! { .. }`. Macro definitions, tuple
-/// structs and everything else are skipped.
-struct SourceReader<'a> {
-    lines: Vec<&'a str>,
-    index: usize,
-}
-
-impl<'a> SourceReader<'a> {
-    fn new(source: &'a str) -> SourceReader<'a> {
-        SourceReader {
-            lines: source.lines().collect(),
-            index: 0,
-        }
-    }
-
-    fn structs(mut self) -> Vec<SourceStruct> {
-        let mut found = Vec::new();
-        let mut doc = Vec::new();
-        let mut attributes = Vec::new();
-        let mut in_model_macro = false;
-
-        while self.index < self.lines.len() {
-            let line = self.lines[self.index].trim();
-            if line.starts_with("macro_rules!") {
-                self.skip_block();
-                doc.clear();
-                attributes.clear();
-                continue;
-            }
-            if line.starts_with("#[") {
-                attributes.push(self.attribute());
-                continue;
-            }
-            self.index += 1;
-            if let Some(text) = line.strip_prefix("///") {
-                doc.push(text.trim().to_owned());
-            } else if line.starts_with("model!") {
-                in_model_macro = true;
-            } else if let Some(rest) = line.strip_prefix("pub struct ") {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if rest[name.len()..].trim_start().starts_with('{') {
-                    let fields = self.fields(in_model_macro);
-                    found.push(SourceStruct {
-                        name,
-                        doc: std::mem::take(&mut doc),
-                        attributes: std::mem::take(&mut attributes),
-                        fields,
-                        lenient: in_model_macro,
-                    });
-                }
-                in_model_macro = false;
-                doc.clear();
-                attributes.clear();
-            } else if !line.is_empty() && !line.starts_with("//") {
-                doc.clear();
-                attributes.clear();
-            }
-        }
-        found
-    }
-
-    /// Reads one attribute, which may span lines.
-    fn attribute(&mut self) -> String {
-        let mut text = String::new();
-        let mut depth = 0;
-        while self.index < self.lines.len() {
-            let line = self.lines[self.index].trim();
-            self.index += 1;
-            text.push_str(line);
-            text.push(' ');
-            depth += bracket_depth_change(line, '[', ']');
-            if depth <= 0 {
-                break;
-            }
-        }
-        text.trim().to_owned()
-    }
-
-    /// Moves past the block that opens on the current line.
-    fn skip_block(&mut self) {
-        let mut depth = 0;
-        let mut opened = false;
-        while self.index < self.lines.len() {
-            let line = self.lines[self.index];
-            self.index += 1;
-            depth += bracket_depth_change(line, '{', '}');
-            opened |= line.contains('{');
-            if opened && depth <= 0 {
-                break;
-            }
-        }
-    }
-
-    /// Reads the fields up to the struct's closing brace. Outside `model!`
-    /// only `pub` fields count, since the others are not part of the wire
-    /// shape.
-    fn fields(&mut self, in_model_macro: bool) -> Vec<SourceField> {
-        let mut fields = Vec::new();
-        let mut doc = Vec::new();
-        let mut attributes = Vec::new();
-        while self.index < self.lines.len() {
-            let line = self.lines[self.index].trim();
-            if line.starts_with('}') {
-                self.index += 1;
-                return fields;
-            }
-            if line.starts_with("#[") {
-                attributes.push(self.attribute());
-                continue;
-            }
-            self.index += 1;
-            if let Some(text) = line.strip_prefix("///") {
-                doc.push(text.trim().to_owned());
-                continue;
-            }
-            if line.is_empty() || line.starts_with("//") {
-                continue;
-            }
-            let public = line.starts_with("pub ");
-            let declaration = line.strip_prefix("pub ").unwrap_or(line);
-            let (name, rust_type) = declaration
-                .split_once(':')
-                .unwrap_or_else(|| panic!("cannot read the model field `{line}`"));
-            let doc = std::mem::take(&mut doc);
-            let attributes = std::mem::take(&mut attributes);
-            if public || in_model_macro {
-                fields.push(SourceField {
-                    name: name.trim().trim_start_matches("r#").to_owned(),
-                    rust_type: rust_type.trim().trim_end_matches(',').trim().to_owned(),
-                    doc,
-                    attributes,
-                });
-            }
-        }
-        panic!("a model struct has no closing brace");
-    }
-}
-
-/// Counts the opening minus the closing brackets of a pair in `text`,
-/// outside string literals.
-fn bracket_depth_change(text: &str, open: char, close: char) -> i32 {
-    let mut depth = 0;
-    let mut in_string = false;
-    let mut previous = ' ';
-    for ch in text.chars() {
-        if in_string {
-            if ch == '"' && previous != '\\' {
-                in_string = false;
-            }
-        } else if ch == '"' {
-            in_string = true;
-        } else if ch == open {
-            depth += 1;
-        } else if ch == close {
-            depth -= 1;
-        }
-        previous = ch;
-    }
-    depth
-}
-
-/// Collects the `name` and `name = "value"` items of every `#[serde(..)]`
-/// attribute.
-fn serde_options(attributes: &[String]) -> BTreeMap<String, Option<String>> {
-    let mut options = BTreeMap::new();
-    for attribute in attributes {
-        let Some(inner) = attribute
-            .strip_prefix("#[serde(")
-            .and_then(|rest| rest.trim_end().strip_suffix(")]"))
-        else {
-            continue;
-        };
-        for item in split_outside_quotes(inner) {
-            match item.split_once('=') {
-                Some((key, value)) => options.insert(
-                    key.trim().to_owned(),
-                    Some(value.trim().trim_matches('"').to_owned()),
-                ),
-                None => options.insert(item, None),
-            };
-        }
-    }
-    options
-}
-
-/// Splits `text` at commas that are not inside a string literal.
-fn split_outside_quotes(text: &str) -> Vec<String> {
-    let mut items = Vec::new();
-    let mut current = String::new();
-    let mut in_string = false;
-    for ch in text.chars() {
-        match ch {
-            '"' => {
-                in_string = !in_string;
-                current.push(ch);
-            }
-            ',' if !in_string => items.push(std::mem::take(&mut current)),
-            _ => current.push(ch),
-        }
-    }
-    items.push(current);
-    items
-        .into_iter()
-        .map(|item| item.trim().to_owned())
-        .filter(|item| !item.is_empty())
-        .collect()
-}
-
-/// Renames a snake_case Rust field name as serde's `rename_all` does.
-fn serde_rename(name: &str, style: &str) -> String {
-    match style {
-        "camelCase" => camel(name),
-        "snake_case" | "lowercase" => name.to_owned(),
-        "PascalCase" => pascal(name),
-        "SCREAMING_SNAKE_CASE" | "UPPERCASE" => name.to_ascii_uppercase(),
-        "kebab-case" => name.replace('_', "-"),
-        other => panic!("the serde rename_all style `{other}` is not supported"),
-    }
-}
-
-/// Returns the argument of `Wrapper<..>` when `rust_type` is that wrapper.
-fn type_argument<'t>(rust_type: &'t str, wrapper: &str) -> Option<&'t str> {
-    rust_type
-        .strip_prefix(wrapper)?
-        .strip_prefix('<')?
-        .strip_suffix('>')
-        .map(str::trim)
 }
 
 /// Maps a Rust field type to its TypeScript type. A `lenient` scalar admits
@@ -1244,6 +959,10 @@ fn ts_type(rust_type: &str, lenient: bool, known: &BTreeSet<String>) -> String {
     if let Some(inner) = type_argument(rust_type, "Vec") {
         return format!("{}[]", ts_type(inner, lenient, known));
     }
+    // NOTE: a map whose value type has a path
+    // (`serde_json::Map<String, serde_json::Value>`) falls through to
+    // `unknown` here, where models.py gets a dict. Only flattened fields,
+    // which get no property, are written that way today.
     let last = rust_type.rsplit("::").next().unwrap_or(rust_type);
     if ["Map<", "BTreeMap<", "HashMap<"]
         .iter()
@@ -1266,45 +985,14 @@ fn ts_type(rust_type: &str, lenient: bool, known: &BTreeSet<String>) -> String {
     if lenient { scalar.0 } else { scalar.1 }.to_owned()
 }
 
-fn to_model(found: &SourceStruct, known: &BTreeSet<String>) -> Model {
-    let container = serde_options(&found.attributes);
-    let rename_all = container.get("rename_all").cloned().flatten();
-    let mut open = false;
-    let mut fields = Vec::new();
+fn field_ts_type(field: &Field, known: &BTreeSet<String>) -> String {
+    ts_type(&field.rust_type, field.lenient, known)
+}
 
-    for field in &found.fields {
-        let options = serde_options(&field.attributes);
-        if options.contains_key("flatten") {
-            open = true;
-            continue;
-        }
-        if options.contains_key("skip") || options.contains_key("skip_deserializing") {
-            continue;
-        }
-        let key = match (options.get("rename").cloned().flatten(), &rename_all) {
-            (Some(key), _) => key,
-            (None, Some(style)) => serde_rename(&field.name, style),
-            (None, None) => field.name.clone(),
-        };
-        let is_option = type_argument(&field.rust_type, "Option").is_some();
-        let lenient = found.lenient || options.contains_key("deserialize_with");
-        fields.push(ModelField {
-            key,
-            ts_type: ts_type(&field.rust_type, lenient, known),
-            optional: found.lenient
-                || is_option
-                || options.contains_key("default")
-                || options.contains_key("skip_serializing_if"),
-            doc: field.doc.clone(),
-        });
-    }
-    Model {
-        name: found.name.clone(),
-        doc: found.doc.clone(),
-        fields,
-        // `model!` adds a flattened `extra` map to every struct it declares.
-        open: open || found.lenient,
-    }
+/// Returns true when the property may be absent: its value may be null,
+/// it has a default, or the core may leave it out when serializing.
+fn is_optional(field: &Field) -> bool {
+    field.nullable || field.has_default || field.skip_serializing_if
 }
 
 /// Rust doc text for JSDoc: intra-doc link brackets dropped, `*/` broken.
@@ -1332,7 +1020,7 @@ fn write_doc(out: &mut String, indent: &str, lines: &[String]) {
     }
 }
 
-fn emit_models(models: &[Model]) -> String {
+fn emit_models(models: &[Model], known: &BTreeSet<String>) -> String {
     let mut out = String::new();
     out.push_str(JS_HEADER);
     out.push_str(
@@ -1359,10 +1047,11 @@ fn emit_models(models: &[Model]) -> String {
         out.push('\n');
         write_doc(&mut out, "", &model.doc);
         writeln!(out, "export interface {} {{", model.name).unwrap();
-        for field in &model.fields {
+        for field in model.keyed_fields() {
             write_doc(&mut out, "  ", &field.doc);
-            let optional = if field.optional { "?" } else { "" };
-            writeln!(out, "  {}{optional}: {}", js_key(&field.key), field.ts_type).unwrap();
+            let optional = if is_optional(field) { "?" } else { "" };
+            let ts_type = field_ts_type(field, known);
+            writeln!(out, "  {}{optional}: {ts_type}", js_key(&field.key)).unwrap();
         }
         if model.open {
             out.push_str("  [key: string]: unknown\n");
@@ -1430,7 +1119,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_plain_and_macro_structs() {
+    fn property_types_of_models() {
         let source = r#"
 /// A thing.
 #[derive(Serialize)]
@@ -1445,12 +1134,12 @@ pub struct Thing {
     #[serde(rename = "type")]
     pub kind: String,
     pub owner_id: Option<i64>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub sort_by: Map<String, Value>,
     private: bool,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-pub struct Tuple(String);
 
 model! {
     /// Lenient.
@@ -1460,22 +1149,22 @@ model! {
     }
 }
 "#;
-        let structs = SourceReader::new(source).structs();
+        let models = models::parse(source).unwrap();
         let known: BTreeSet<String> = ["Thing", "Other"].iter().map(|s| s.to_string()).collect();
-        let thing = to_model(&structs[0], &known);
-        assert_eq!(thing.doc, ["A thing."]);
-        let keys: Vec<&str> = thing.fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["id", "type", "ownerId"]);
-        assert_eq!(thing.fields[0].ts_type, "LenientInt");
-        assert_eq!(thing.fields[1].ts_type, "string");
-        assert!(!thing.fields[1].optional);
-        assert!(thing.open);
+        let thing: Vec<&Field> = models[0].keyed_fields().collect();
+        let types: Vec<String> = thing.iter().map(|f| field_ts_type(f, &known)).collect();
+        assert_eq!(
+            types,
+            ["LenientInt", "string", "number", "Record<string, unknown>"]
+        );
+        assert!(is_optional(thing[0]));
+        assert!(!is_optional(thing[1]));
+        assert!(is_optional(thing[2]));
+        assert!(is_optional(thing[3]));
 
-        let other = to_model(&structs[1], &known);
-        assert!(other.open);
-        assert_eq!(other.fields[0].ts_type, "LenientStr[]");
-        assert_eq!(other.fields[1].ts_type, "Thing");
-        assert!(other.fields.iter().all(|f| f.optional));
-        assert_eq!(structs.len(), 2);
+        let other: Vec<&Field> = models[1].keyed_fields().collect();
+        assert_eq!(field_ts_type(other[0], &known), "LenientStr[]");
+        assert_eq!(field_ts_type(other[1], &known), "Thing");
+        assert!(other.iter().all(|f| is_optional(f)));
     }
 }

@@ -772,11 +772,8 @@ fn annotation(rust_type: &str, lenient: bool, known: &BTreeSet<String>) -> Strin
     }
 }
 
-/// Returns the keys of a model's `TypedDict`.
-///
-/// NOTE: a field whose only serde option is `skip_serializing_if` is
-/// required here but optional in models.d.ts (`ListQuery.sort_by`). Both
-/// generated files keep the rule they were written with.
+/// Returns the keys of a model's `TypedDict`. A key is required when serde
+/// requires it on reading: not an `Option` and without `default`.
 fn typed_dict_keys(model: &Model, known: &BTreeSet<String>) -> Vec<ModelField> {
     model
         .keyed_fields()

@@ -166,12 +166,7 @@ class Entity(TypedDict, total=False):
     kanban: Optional[LenientBool]
 
 
-class _ListQueryRequired(TypedDict):
-    #: ``{field: "asc" | "desc"}``.
-    sort_by: Dict[str, Any]
-
-
-class ListQuery(_ListQueryRequired, total=False):
+class ListQuery(TypedDict, total=False):
     """Query of a CRM list call. Unset options are not sent.
 
     Open: keys not listed here are kept as sent.
@@ -185,6 +180,8 @@ class ListQuery(_ListQueryRequired, total=False):
     q: Optional[str]
     #: ``AND`` or ``OR``, combining the simple field filters.
     boolean_operator: Optional[str]
+    #: ``{field: "asc" | "desc"}``.
+    sort_by: Dict[str, Any]
     funnel_id: Optional[int]
     #: A smart filter.
     filters: Optional[Filter]

@@ -462,7 +462,7 @@ pub struct ListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boolean_operator: Option<String>,
     /// `{field: "asc" | "desc"}`.
-    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub sort_by: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funnel_id: Option<i64>,

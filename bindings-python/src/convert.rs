@@ -5,10 +5,7 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{
-    PyByteArray, PyBytes, PyCFunction, PyDict, PyList, PyMapping, PyString, PyTuple,
-};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Value};
 use uspacy::{Body, Error, FilePart, Multipart};
 
@@ -43,19 +40,18 @@ pub(crate) fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     Ok(pythonize::pythonize(py, value)?.unbind())
 }
 
-/// Turns a 2xx response body into Python objects. `json.loads` does the
-/// parsing, since it builds Python objects faster than a conversion from
-/// a parsed `Value` (it makes one pass and shares the `str` of repeated
-/// keys). A body it rejects goes to the core, which decides as in every
-/// other language: an empty body is `None`, an operation without a
-/// documented body may send plain text, anything else is a `DecodeError`.
+/// Turns a 2xx response body into Python objects, in one pass over its
+/// bytes ([`crate::json`]). A body that is blank or not JSON goes to the
+/// core, which decides as in every other language: blank is `None`, an
+/// operation without a documented body may send plain text, anything else
+/// is a `DecodeError`.
 pub(crate) fn body_to_python(
     py: Python<'_>,
     op: &uspacy::Operation,
     response: &uspacy::RawResponse,
 ) -> PyResult<Py<PyAny>> {
     if !response.body.iter().all(u8::is_ascii_whitespace) {
-        if let Ok(value) = json_loads(py, &response.body) {
+        if let Ok(value) = crate::json::parse(py, &response.body) {
             return Ok(value);
         }
     }
@@ -65,50 +61,17 @@ pub(crate) fn body_to_python(
     }
 }
 
-/// Parses the items of a page, each one JSON text, into a Python list with
-/// one `json.loads` call over the items joined into one array.
+/// Parses the items of a page of `op_id`, each one JSON text, into a
+/// Python list.
 pub(crate) fn items_to_python<'py>(
     py: Python<'py>,
+    op_id: &str,
     items: &[Box<serde_json::value::RawValue>],
 ) -> PyResult<Bound<'py, PyList>> {
-    let length = items.iter().map(|item| item.get().len() + 1).sum::<usize>() + 2;
-    let mut joined = Vec::with_capacity(length);
-    joined.push(b'[');
-    for (index, item) in items.iter().enumerate() {
-        if index > 0 {
-            joined.push(b',');
-        }
-        joined.extend_from_slice(item.get().as_bytes());
-    }
-    joined.push(b']');
-    // The items were checked as JSON by the core, so only a number Python
-    // reads differently (none known) could make this fail.
-    Ok(json_loads(py, &joined)?
-        .into_bound(py)
-        .cast_into::<PyList>()?)
-}
-
-/// `json.loads` of the UTF-8 text `body`, rejecting `NaN` and `Infinity`, which are not JSON
-/// and which the core rejects too.
-fn json_loads(py: Python<'_>, body: &[u8]) -> PyResult<Py<PyAny>> {
-    static LOADS: PyOnceLock<(Py<PyAny>, Py<PyDict>)> = PyOnceLock::new();
-    let (loads, options) = LOADS.get_or_try_init(py, || {
-        let loads = py.import("json")?.getattr("loads")?.unbind();
-        let reject = PyCFunction::new_closure(py, None, None, |args, _kwargs| -> PyResult<()> {
-            Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "{} is not JSON",
-                args.get_item(0)?
-            )))
-        })?;
-        let options = PyDict::new(py);
-        options.set_item("parse_constant", reject)?;
-        Ok::<_, PyErr>((loads, options.unbind()))
-    })?;
-    // A `str`, not `bytes`: on bytes `json.loads` would also accept a
-    // byte order mark and UTF-16 or UTF-32 text, which the core rejects.
-    let text = std::str::from_utf8(body)
-        .map_err(|error| pyo3::exceptions::PyValueError::new_err(error.to_string()))?;
-    loads.call(py, (PyString::new(py, text),), Some(options.bind(py)))
+    crate::json::parse_items(py, items).map_err(|error| {
+        let message = format!("{op_id} returned a value that cannot be read: {error}");
+        crate::errors::to_py_err(py, &Error::new(uspacy::ErrorKind::Decode, message))
+    })
 }
 
 /// Merges the method's documented keyword arguments (`None` meaning unset)

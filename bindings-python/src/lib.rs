@@ -22,6 +22,7 @@ mod client;
 mod config;
 mod convert;
 mod errors;
+mod json;
 mod logging;
 mod pager;
 mod runtime;

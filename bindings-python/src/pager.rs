@@ -3,8 +3,8 @@
 //! when the items of the previous one have been consumed, so memory stays
 //! at one page.
 //!
-//! A fetched page becomes Python objects in one `json.loads` call and waits
-//! in a buffer. Stepping through its items then needs neither the runtime
+//! A fetched page becomes Python objects in one pass (`crate::json`) and
+//! waits in a buffer. Stepping through its items then needs neither the runtime
 //! nor a handoff between threads, and only the first item of each page
 //! waits for the network.
 
@@ -57,10 +57,10 @@ fn take(buffer: &Buffer) -> Option<Py<PyAny>> {
 
 /// Buffers the items of a fetched page and returns the next item: `None`
 /// at the end of the list.
-fn step(py: Python<'_>, buffer: &Buffer, next: Step) -> PyResult<Option<Py<PyAny>>> {
+fn step(py: Python<'_>, op_id: &str, buffer: &Buffer, next: Step) -> PyResult<Option<Py<PyAny>>> {
     match next {
         Some(Ok(page)) => {
-            let items = convert::items_to_python(py, &page.items)?;
+            let items = convert::items_to_python(py, op_id, &page.items)?;
             let mut buffered = buffer
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -110,7 +110,7 @@ impl Pager {
                     .catch_unwind(),
             )?;
             match outcome {
-                Ok(next) => step(py, &self.buffer, next),
+                Ok(next) => step(py, &self.op_id, &self.buffer, next),
                 Err(payload) => Err(errors::panic_error(py, payload.as_ref())),
             }
         })
@@ -165,6 +165,7 @@ impl AsyncPager {
             }
             let stream = self.stream.clone();
             let buffer = self.buffer.clone();
+            let op_id = self.op_id.clone();
             aio::spawn(
                 py,
                 async move {
@@ -172,7 +173,7 @@ impl AsyncPager {
                     // concurrent steps buffer pages in the order fetched.
                     let mut slot = stream.lock().await;
                     let next = next_page(&mut slot).await;
-                    aio::with_gil(|py| step(py, &buffer, next)).unwrap_or_else(|| {
+                    aio::with_gil(|py| step(py, &op_id, &buffer, next)).unwrap_or_else(|| {
                         Err(PyRuntimeError::new_err("the interpreter is exiting"))
                     })
                 },

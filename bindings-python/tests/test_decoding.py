@@ -3,6 +3,7 @@ rejects is decided by the core, as in the other languages."""
 
 import asyncio
 import base64
+import json
 from typing import Any, List
 
 import pytest
@@ -127,3 +128,28 @@ def test_async_iteration_keeps_custom_fields(mock: Mock, async_options: dict) ->
             return [deal async for deal in client.crm.items.iter("deals")]
 
     assert asyncio.run(scenario()) == [{"id": 1, "uf_crm_9": {"a": [1, 2]}}, {"id": 2, "title": "Друга"}]
+
+
+def test_escapes_and_numbers_read_as_json_loads_reads_them(mock: Mock, client: uspacy.Client) -> None:
+    body = r'{"title": "\u0423\u0433\u043e\u0434\u0430 \ud83d\ude00 \"q\" \\ \/", "n": [0, -7, 18446744073709551615, 1.5e3, -0.0, 1E-2]}'
+    respond(mock, f"GET {DEALS}/1", body)
+
+    deal = client.crm.items.get("deals", 1)
+
+    assert deal == json.loads(body)
+    assert [type(n) for n in deal["n"]] == [int, int, int, float, float, float]
+
+
+def test_lone_surrogate_is_decode_error(mock: Mock, client: uspacy.Client) -> None:
+    respond(mock, f"GET {DEALS}/1", r'{"title": "\ud800"}')
+
+    with pytest.raises(uspacy.DecodeError):
+        client.crm.items.get("deals", 1)
+
+
+def test_items_of_a_page_share_key_objects(mock: Mock, client: uspacy.Client) -> None:
+    page = client.crm.items.list("deals", list=3)
+    first, second = (list(item) for item in page["data"][:2])
+
+    assert first == second
+    assert all(a is b for a, b in zip(first, second))

@@ -12,7 +12,9 @@
 #   - bench/.venv with requests, httpx and maturin, and the `uspacy` Python
 #     package from bindings-python as a release wheel
 #   - bench/node/node_modules (axios), and a copy of the `uspacy` npm
-#     package from bindings-node with a release build of its addon
+#     package from bindings-node with a release build of its addon (napi's
+#     CLI comes from bindings-node's npm dev dependencies, installed when
+#     missing)
 #
 # A binding that does not build is reported as a gap in BENCHMARKS.md, and
 # the other contenders still run.
@@ -112,21 +114,24 @@ if [[ ! -d "$bench_dir/node/node_modules/axios" ]]; then
     fi
 fi
 
-step "building the uspacy npm package's addon (cargo, release)"
+step "building the uspacy npm package's addon (napi build --release)"
 node_package="$out/uspacy-node"
 rm -rf "$node_package"
-if (cd "$root" && cargo build --quiet --release -p uspacy-node >"$out/napi.log" 2>&1); then
-    # The package as npm would ship it (package.json "files"), with the
-    # release addon in place of the debug one of bindings-node/native.
-    mkdir -p "$node_package/native"
+mkdir -p "$node_package/native"
+# napi's CLI is a dev dependency of bindings-node; a fresh clone has none.
+if [[ ! -f "$root/bindings-node/node_modules/.package-lock.json" ]]; then
+    (cd "$root/bindings-node" && npm ci --no-audit --no-fund --silent) >"$out/napi.log" 2>&1 || true
+fi
+# The package as npm would ship it (package.json "files"), with a release
+# addon and its loader written by napi into the copy, so bindings-node/native
+# (the debug build of its tests) is left alone.
+if (cd "$root/bindings-node" && npx --no-install napi build --platform --release \
+        --output-dir "$node_package/native" --js binding.js --dts binding.d.ts) >>"$out/napi.log" 2>&1; then
     cp "$root/bindings-node/package.json" "$root/bindings-node/index.js" "$node_package/"
     cp -r "$root/bindings-node/lib" "$node_package/"
-    cp "$root/bindings-node/native/binding.js" "$node_package/native/"
-    # NOTE: the file name is the one napi gives x86_64 Linux with glibc, the
-    # only platform this script has run on.
-    cp "$release_dir/libuspacy_node.so" "$node_package/native/uspacy.linux-x64-gnu.node"
 else
     warn "the Node addon did not build (see $out/napi.log); its contender is skipped"
+    rm -rf "$node_package"
 fi
 export USPACY_NODE_PACKAGE="$node_package"
 

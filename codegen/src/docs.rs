@@ -84,7 +84,12 @@ impl Language {
 
     /// The call form of a method: its name and its arguments in order.
     fn call(self, method: &MethodSpec) -> String {
-        let mut args: Vec<String> = method.path_params.iter().map(|p| self.name(p)).collect();
+        let path_args = method.path_params.iter().map(|p| self.name(p)).collect();
+        self.call_with(method, path_args)
+    }
+
+    /// The call form of a method with `args` in place of its path parameters.
+    fn call_with(self, method: &MethodSpec, mut args: Vec<String>) -> String {
         let body = method.op.body;
         let query = !method.op.query.is_empty() || method.op.paging != Paging::None;
         match self {
@@ -188,9 +193,29 @@ impl Language {
     }
 }
 
+/// Builds the Node.js call of `method` in `namespace` as the reference spells
+/// it. A path parameter with a value in `fixed` is written as that string
+/// literal (`client.crm.items.get('leads', id)`).
+pub(crate) fn node_call(namespace: &str, method: &MethodSpec, fixed: &[Option<&str>]) -> String {
+    let args = method
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| match fixed.get(index).copied().flatten() {
+            Some(literal) => format!("'{literal}'"),
+            None => Language::Node.name(param),
+        })
+        .collect();
+    format!(
+        "{}.{}",
+        Language::Node.accessor(namespace),
+        Language::Node.call_with(method, args)
+    )
+}
+
 /// The language of a page's prose.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Locale {
+pub(crate) enum Locale {
     En,
     Uk,
 }

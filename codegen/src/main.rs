@@ -3,6 +3,7 @@
 //! from what the table gives.
 
 mod docs;
+mod migration;
 mod model;
 mod models;
 mod python;
@@ -19,15 +20,17 @@ pub struct Output {
     pub content: String,
 }
 
-/// Every emitter's outputs. Each binding adds its emitter here.
-fn outputs(root: &model::Namespace) -> Vec<Output> {
+/// Collects every emitter's outputs. Each binding adds its emitter here.
+/// Fails when an emitter's input other than the operation table is invalid.
+fn outputs(root: &model::Namespace) -> Result<Vec<Output>, String> {
     let mut outputs = Vec::new();
     outputs.extend(rust::outputs(root));
     outputs.extend(python::outputs(root));
     outputs.extend(typescript::outputs(root));
     outputs.extend(tests::outputs(root));
     outputs.extend(docs::outputs(root));
-    outputs
+    outputs.extend(migration::outputs(root)?);
+    Ok(outputs)
 }
 
 fn workspace_root() -> PathBuf {
@@ -47,9 +50,17 @@ fn main() -> ExitCode {
         }
     };
 
+    let outputs = match outputs(&tree) {
+        Ok(outputs) => outputs,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+
     let root = workspace_root();
     let mut stale = Vec::new();
-    for output in outputs(&tree) {
+    for output in outputs {
         let path = root.join(&output.path);
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() == Some(output.content.as_str()) {

@@ -192,7 +192,7 @@ pub(crate) fn upload(shared: &Shared, req: &ApiRequest) -> Handled {
             creator_id: req.actor(),
             content_type: part_type.unwrap_or_else(|| guess_content_type(&filename).to_string()),
             original_filename: filename,
-            last_modified: now(),
+            last_modified: now() * 1000,
             width,
             height,
             bytes: data,
@@ -293,7 +293,7 @@ pub(crate) fn store_part(
             .clone()
             .unwrap_or_else(|| guess_content_type(&filename).to_string()),
         original_filename: filename,
-        last_modified: now(),
+        last_modified: now() * 1000,
         width,
         height,
         bytes: part.data.clone(),
@@ -388,7 +388,7 @@ fn retarget(file: &mut StoredFile, target: &(Option<String>, Option<String>)) {
     if let Some(entity_id) = &target.1 {
         file.entity_id = entity_id.clone();
     }
-    file.last_modified = now();
+    file.last_modified = now() * 1000;
 }
 
 /// `PATCH /files/v1/files/{id}`: `{id}` is a file id (returns the file) or

@@ -145,6 +145,7 @@ pub(crate) struct StoredFile {
     pub upload_id: String,
     pub creator_id: i64,
     pub original_filename: String,
+    /// Milliseconds since the Unix epoch, as the generated file lists use.
     pub last_modified: i64,
     pub content_type: String,
     pub width: Option<u32>,

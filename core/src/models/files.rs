@@ -39,6 +39,8 @@ pub struct File {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_filename: Option<String>,
     /// Milliseconds since the Unix epoch.
+    // NOTE: the unit follows the browser's `File.lastModified`, which the
+    // web client uploads; no API source states it.
     #[serde(
         default,
         deserialize_with = "flex::opt_i64",

@@ -214,6 +214,16 @@ describe('call by operation id', () => {
     })
   })
 
+  test('a query parameter under both of its names is a ConfigError', async () => {
+    const before = (await mock.requests()).length
+    await assert.rejects(client.crm.items.list('deals', { sortBy: { amount: 'desc' }, sort_by: { id: 'asc' } }), (error) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, /query parameter `sort_by` is given twice/)
+      return true
+    })
+    assert.equal((await mock.requests()).length, before)
+  })
+
   test('missing path parameter is a ConfigError', async () => {
     await assert.rejects(client.crm.items.get('deals'), (error) => {
       assert.ok(error instanceof ConfigError)

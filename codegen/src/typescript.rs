@@ -424,15 +424,16 @@ fn emit_js(root: &Namespace, plans: &Plans, flavor: &Flavor) -> String {
     out.push_str(JS_HEADER);
     // ES modules are always strict.
     out.push_str(if flavor.es_module {
-        "\n"
+        "\nimport { ConfigError } from '../errors.js'\n\n"
     } else {
-        "'use strict'\n\n"
+        "'use strict'\n\nconst { ConfigError } = require('../errors')\n\n"
     });
     out.push_str(
         "/**\n \
          * Turns an options object into query parameters: option names become\n \
          * wire names through `aliases`, other keys pass through unchanged and\n \
-         * `undefined` values are dropped.\n \
+         * `undefined` values are dropped. A parameter given under both of its\n \
+         * names is rejected rather than one of them silently dropped.\n \
          */\n\
          function wireQuery(options, aliases) {\n  \
          if (options === undefined || options === null) {\n    \
@@ -447,6 +448,9 @@ fn emit_js(root: &Namespace, plans: &Plans, flavor: &Flavor) -> String {
          continue\n    \
          }\n    \
          const wire = aliases !== undefined && Object.hasOwn(aliases, key) ? aliases[key] : key\n    \
+         if (Object.hasOwn(query, wire)) {\n      \
+         throw new ConfigError(`query parameter \\`${wire}\\` is given twice, as ${key} and under another name: pass it once`)\n    \
+         }\n    \
          query[wire] = value\n  \
          }\n  \
          return query\n\
@@ -547,9 +551,11 @@ fn emit_js_method(out: &mut String, plan: &Plan) {
         None => "wireQuery(options)".to_owned(),
     };
 
+    // `async`, so that a query `wireQuery` rejects arrives as a rejected
+    // promise, like every other invalid argument.
     writeln!(
         out,
-        "\n  {}({}) {{\n    return this.#transport.call({}, {path_object}, {query}, {body})\n  }}",
+        "\n  async {}({}) {{\n    return this.#transport.call({}, {path_object}, {query}, {body})\n  }}",
         plan.name,
         params.join(", "),
         js_str(op.id)

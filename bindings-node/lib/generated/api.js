@@ -2,10 +2,13 @@
 // and models. Do not edit: change the core and run the generator again.
 'use strict'
 
+const { ConfigError } = require('../errors')
+
 /**
  * Turns an options object into query parameters: option names become
  * wire names through `aliases`, other keys pass through unchanged and
- * `undefined` values are dropped.
+ * `undefined` values are dropped. A parameter given under both of its
+ * names is rejected rather than one of them silently dropped.
  */
 function wireQuery(options, aliases) {
   if (options === undefined || options === null) {
@@ -20,6 +23,9 @@ function wireQuery(options, aliases) {
       continue
     }
     const wire = aliases !== undefined && Object.hasOwn(aliases, key) ? aliases[key] : key
+    if (Object.hasOwn(query, wire)) {
+      throw new ConfigError(`query parameter \`${wire}\` is given twice, as ${key} and under another name: pass it once`)
+    }
     query[wire] = value
   }
   return query
@@ -184,7 +190,7 @@ class WebhooksOutgoingApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('webhooks.outgoing.list', {}, wireQuery(options), undefined)
   }
 
@@ -192,23 +198,23 @@ class WebhooksOutgoingApi {
     return this.#transport.paginate('webhooks.outgoing.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('webhooks.outgoing.create', {}, wireQuery(options), { json: body })
   }
 
-  bulkDelete(body, options) {
+  async bulkDelete(body, options) {
     return this.#transport.call('webhooks.outgoing.bulk_delete', {}, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('webhooks.outgoing.delete', { id }, wireQuery(options), undefined)
   }
 
-  toggle(id, options) {
+  async toggle(id, options) {
     return this.#transport.call('webhooks.outgoing.toggle', { id }, wireQuery(options), undefined)
   }
 
-  repeat(id, options) {
+  async repeat(id, options) {
     return this.#transport.call('webhooks.outgoing.repeat', { id }, wireQuery(options), undefined)
   }
 }
@@ -221,7 +227,7 @@ class WebhooksIncomingApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('webhooks.incoming.list', {}, wireQuery(options), undefined)
   }
 
@@ -229,19 +235,19 @@ class WebhooksIncomingApi {
     return this.#transport.paginate('webhooks.incoming.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('webhooks.incoming.create', {}, wireQuery(options), { json: body })
   }
 
-  bulkDelete(body, options) {
+  async bulkDelete(body, options) {
     return this.#transport.call('webhooks.incoming.bulk_delete', {}, wireQuery(options), { json: body })
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('webhooks.incoming.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('webhooks.incoming.delete', { id }, wireQuery(options), undefined)
   }
 }
@@ -275,11 +281,11 @@ class UsersTwoFactorApi {
     this.#transport = transport
   }
 
-  getStatus(id, options) {
+  async getStatus(id, options) {
     return this.#transport.call('users.two_factor.get_status', { id }, wireQuery(options), undefined)
   }
 
-  disable(id, options) {
+  async disable(id, options) {
     return this.#transport.call('users.two_factor.disable', { id }, wireQuery(options), undefined)
   }
 }
@@ -292,11 +298,11 @@ class UsersSettingsApi {
     this.#transport = transport
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('users.settings.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('users.settings.update', { id }, wireQuery(options), { json: body })
   }
 }
@@ -309,27 +315,27 @@ class UsersMeApi {
     this.#transport = transport
   }
 
-  get(options) {
+  async get(options) {
     return this.#transport.call('users.me.get', {}, wireQuery(options), undefined)
   }
 
-  getTwoFactorStatus(options) {
+  async getTwoFactorStatus(options) {
     return this.#transport.call('users.me.get_two_factor_status', {}, wireQuery(options), undefined)
   }
 
-  enableTwoFactor(options) {
+  async enableTwoFactor(options) {
     return this.#transport.call('users.me.enable_two_factor', {}, wireQuery(options), undefined)
   }
 
-  disableTwoFactor(options) {
+  async disableTwoFactor(options) {
     return this.#transport.call('users.me.disable_two_factor', {}, wireQuery(options), undefined)
   }
 
-  getSettings(options) {
+  async getSettings(options) {
     return this.#transport.call('users.me.get_settings', {}, wireQuery(options), undefined)
   }
 
-  updateSettings(body, options) {
+  async updateSettings(body, options) {
     return this.#transport.call('users.me.update_settings', {}, wireQuery(options), { json: body })
   }
 }
@@ -360,7 +366,7 @@ class UsersApi {
     return this.#twoFactor
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('users.list', {}, wireQuery(options, USERS_LIST_QUERY), undefined)
   }
 
@@ -368,31 +374,31 @@ class UsersApi {
     return this.#transport.paginate('users.list', {}, wireQuery(options, USERS_LIST_QUERY))
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('users.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('users.update', { id }, wireQuery(options), { json: body })
   }
 
-  deactivate(id, body, options) {
+  async deactivate(id, body, options) {
     return this.#transport.call('users.deactivate', { id }, wireQuery(options), { json: body })
   }
 
-  activate(id, body, options) {
+  async activate(id, body, options) {
     return this.#transport.call('users.activate', { id }, wireQuery(options), { json: body })
   }
 
-  updateRoles(id, body, options) {
+  async updateRoles(id, body, options) {
     return this.#transport.call('users.update_roles', { id }, wireQuery(options), { json: body })
   }
 
-  updatePosition(id, body, options) {
+  async updatePosition(id, body, options) {
     return this.#transport.call('users.update_position', { id }, wireQuery(options), { json: body })
   }
 
-  search(options) {
+  async search(options) {
     return this.#transport.call('users.search', {}, wireQuery(options), undefined)
   }
 
@@ -400,11 +406,11 @@ class UsersApi {
     return this.#transport.paginate('users.search', {}, wireQuery(options))
   }
 
-  uploadAvatar(form, options) {
+  async uploadAvatar(form, options) {
     return this.#transport.call('users.upload_avatar', {}, wireQuery(options), { multipart: form })
   }
 
-  listByFilter(body, options) {
+  async listByFilter(body, options) {
     return this.#transport.call('users.list_by_filter', {}, wireQuery(options), { json: body })
   }
 }
@@ -417,11 +423,11 @@ class TasksTransfersApi {
     this.#transport = transport
   }
 
-  transferToUser(body, options) {
+  async transferToUser(body, options) {
     return this.#transport.call('tasks.transfers.transfer_to_user', {}, wireQuery(options), { json: body })
   }
 
-  transferToDepartment(body, options) {
+  async transferToDepartment(body, options) {
     return this.#transport.call('tasks.transfers.transfer_to_department', {}, wireQuery(options), { json: body })
   }
 }
@@ -434,27 +440,27 @@ class TasksStagesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('tasks.stages.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('tasks.stages.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('tasks.stages.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('tasks.stages.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('tasks.stages.delete', { id }, wireQuery(options), undefined)
   }
 
-  moveTask(id, body, options) {
+  async moveTask(id, body, options) {
     return this.#transport.call('tasks.stages.move_task', { id }, wireQuery(options), { json: body })
   }
 }
@@ -467,11 +473,11 @@ class TasksSettingsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('tasks.settings.list', {}, wireQuery(options), undefined)
   }
 
-  update(body, options) {
+  async update(body, options) {
     return this.#transport.call('tasks.settings.update', {}, wireQuery(options), { json: body })
   }
 }
@@ -484,19 +490,19 @@ class TasksChecklistsApi {
     this.#transport = transport
   }
 
-  list(taskId, options) {
+  async list(taskId, options) {
     return this.#transport.call('tasks.checklists.list', { task_id: taskId }, wireQuery(options), undefined)
   }
 
-  create(taskId, body, options) {
+  async create(taskId, body, options) {
     return this.#transport.call('tasks.checklists.create', { task_id: taskId }, wireQuery(options), { json: body })
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('tasks.checklists.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('tasks.checklists.delete', { id }, wireQuery(options), undefined)
   }
 }
@@ -509,19 +515,19 @@ class TasksChecklistItemsApi {
     this.#transport = transport
   }
 
-  list(id, options) {
+  async list(id, options) {
     return this.#transport.call('tasks.checklist_items.list', { id }, wireQuery(options), undefined)
   }
 
-  create(id, body, options) {
+  async create(id, body, options) {
     return this.#transport.call('tasks.checklist_items.create', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, itemId, options) {
+  async delete(id, itemId, options) {
     return this.#transport.call('tasks.checklist_items.delete', { id, item_id: itemId }, wireQuery(options), undefined)
   }
 
-  update(id, itemId, body, options) {
+  async update(id, itemId, body, options) {
     return this.#transport.call('tasks.checklist_items.update', { id, item_id: itemId }, wireQuery(options), { json: body })
   }
 }
@@ -564,7 +570,7 @@ class TasksApi {
     return this.#transfers
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('tasks.list', {}, wireQuery(options, TASKS_LIST_QUERY), undefined)
   }
 
@@ -572,55 +578,55 @@ class TasksApi {
     return this.#transport.paginate('tasks.list', {}, wireQuery(options, TASKS_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('tasks.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('tasks.get', { id }, wireQuery(options, TASKS_GET_QUERY), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('tasks.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('tasks.delete', { id }, wireQuery(options), undefined)
   }
 
-  bulkComplete(body, options) {
+  async bulkComplete(body, options) {
     return this.#transport.call('tasks.bulk_complete', {}, wireQuery(options), { json: body })
   }
 
-  bulkDelete(body, options) {
+  async bulkDelete(body, options) {
     return this.#transport.call('tasks.bulk_delete', {}, wireQuery(options), { json: body })
   }
 
-  bulkUpdate(body, options) {
+  async bulkUpdate(body, options) {
     return this.#transport.call('tasks.bulk_update', {}, wireQuery(options), { json: body })
   }
 
-  start(id, options) {
+  async start(id, options) {
     return this.#transport.call('tasks.start', { id }, wireQuery(options), undefined)
   }
 
-  stop(id, options) {
+  async stop(id, options) {
     return this.#transport.call('tasks.stop', { id }, wireQuery(options), undefined)
   }
 
-  complete(id, options) {
+  async complete(id, options) {
     return this.#transport.call('tasks.complete', { id }, wireQuery(options), undefined)
   }
 
-  restart(id, options) {
+  async restart(id, options) {
     return this.#transport.call('tasks.restart', { id }, wireQuery(options), undefined)
   }
 
-  watch(id, options) {
+  async watch(id, options) {
     return this.#transport.call('tasks.watch', { id }, wireQuery(options), undefined)
   }
 
-  unwatch(id, options) {
+  async unwatch(id, options) {
     return this.#transport.call('tasks.unwatch', { id }, wireQuery(options), undefined)
   }
 }
@@ -633,7 +639,7 @@ class SearchApi {
     this.#transport = transport
   }
 
-  query(options) {
+  async query(options) {
     return this.#transport.call('search.query', {}, wireQuery(options), undefined)
   }
 }
@@ -646,7 +652,7 @@ class RolesPermissionsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('roles.permissions.list', {}, wireQuery(options), undefined)
   }
 }
@@ -665,23 +671,23 @@ class RolesApi {
     return this.#permissions
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('roles.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('roles.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('roles.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('roles.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('roles.delete', { id }, wireQuery(options), undefined)
   }
 }
@@ -694,7 +700,7 @@ class NewsfeedPostsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('newsfeed.posts.list', {}, wireQuery(options, NEWSFEED_POSTS_LIST_QUERY), undefined)
   }
 
@@ -702,15 +708,15 @@ class NewsfeedPostsApi {
     return this.#transport.paginate('newsfeed.posts.list', {}, wireQuery(options, NEWSFEED_POSTS_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('newsfeed.posts.create', {}, wireQuery(options), { json: body })
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('newsfeed.posts.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, body, options) {
+  async delete(id, body, options) {
     return this.#transport.call('newsfeed.posts.delete', { id }, wireQuery(options), { json: body })
   }
 }
@@ -738,11 +744,11 @@ class MessengerTelephonyApi {
     this.#transport = transport
   }
 
-  startCall(body, options) {
+  async startCall(body, options) {
     return this.#transport.call('messenger.telephony.start_call', {}, wireQuery(options), { json: body })
   }
 
-  endCall(body, options) {
+  async endCall(body, options) {
     return this.#transport.call('messenger.telephony.end_call', {}, wireQuery(options), { json: body })
   }
 }
@@ -755,11 +761,11 @@ class MessengerSearchApi {
     this.#transport = transport
   }
 
-  messages(options) {
+  async messages(options) {
     return this.#transport.call('messenger.search.messages', {}, wireQuery(options), undefined)
   }
 
-  inChat(chatId, options) {
+  async inChat(chatId, options) {
     return this.#transport.call('messenger.search.in_chat', { chat_id: chatId }, wireQuery(options), undefined)
   }
 }
@@ -772,7 +778,7 @@ class MessengerMessagesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('messenger.messages.list', {}, wireQuery(options), undefined)
   }
 
@@ -780,51 +786,51 @@ class MessengerMessagesApi {
     return this.#transport.paginate('messenger.messages.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('messenger.messages.create', {}, wireQuery(options), { json: body })
   }
 
-  update(body, options) {
+  async update(body, options) {
     return this.#transport.call('messenger.messages.update', {}, wireQuery(options), { json: body })
   }
 
-  markRead(body, options) {
+  async markRead(body, options) {
     return this.#transport.call('messenger.messages.mark_read', {}, wireQuery(options), { json: body })
   }
 
-  goTo(id, options) {
+  async goTo(id, options) {
     return this.#transport.call('messenger.messages.go_to', { id }, wireQuery(options), undefined)
   }
 
-  forward(body, options) {
+  async forward(body, options) {
     return this.#transport.call('messenger.messages.forward', {}, wireQuery(options), { json: body })
   }
 
-  listPinned(options) {
+  async listPinned(options) {
     return this.#transport.call('messenger.messages.list_pinned', {}, wireQuery(options), undefined)
   }
 
-  pin(id, options) {
+  async pin(id, options) {
     return this.#transport.call('messenger.messages.pin', { id }, wireQuery(options), undefined)
   }
 
-  unpin(id, options) {
+  async unpin(id, options) {
     return this.#transport.call('messenger.messages.unpin', { id }, wireQuery(options), undefined)
   }
 
-  bulkDelete(body, options) {
+  async bulkDelete(body, options) {
     return this.#transport.call('messenger.messages.bulk_delete', {}, wireQuery(options), { json: body })
   }
 
-  markAllRead(body, options) {
+  async markAllRead(body, options) {
     return this.#transport.call('messenger.messages.mark_all_read', {}, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('messenger.messages.delete', { id }, wireQuery(options), undefined)
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('messenger.messages.get', { id }, wireQuery(options), undefined)
   }
 }
@@ -837,23 +843,23 @@ class MessengerExternalLinesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('messenger.external_lines.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('messenger.external_lines.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('messenger.external_lines.get', { id }, wireQuery(options), undefined)
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('messenger.external_lines.delete', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('messenger.external_lines.update', { id }, wireQuery(options), { json: body })
   }
 }
@@ -866,7 +872,7 @@ class MessengerChatsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('messenger.chats.list', {}, wireQuery(options), undefined)
   }
 
@@ -874,59 +880,59 @@ class MessengerChatsApi {
     return this.#transport.paginate('messenger.chats.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('messenger.chats.create', {}, wireQuery(options), { json: body })
   }
 
-  update(body, options) {
+  async update(body, options) {
     return this.#transport.call('messenger.chats.update', {}, wireQuery(options), { json: body })
   }
 
-  findByMeta(options) {
+  async findByMeta(options) {
     return this.#transport.call('messenger.chats.find_by_meta', {}, wireQuery(options), undefined)
   }
 
-  findAllByMeta(options) {
+  async findAllByMeta(options) {
     return this.#transport.call('messenger.chats.find_all_by_meta', {}, wireQuery(options), undefined)
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('messenger.chats.get', { id }, wireQuery(options), undefined)
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('messenger.chats.delete', { id }, wireQuery(options), undefined)
   }
 
-  addMembers(id, body, options) {
+  async addMembers(id, body, options) {
     return this.#transport.call('messenger.chats.add_members', { id }, wireQuery(options), { json: body })
   }
 
-  removeMembers(id, body, options) {
+  async removeMembers(id, body, options) {
     return this.#transport.call('messenger.chats.remove_members', { id }, wireQuery(options), { json: body })
   }
 
-  leave(id, options) {
+  async leave(id, options) {
     return this.#transport.call('messenger.chats.leave', { id }, wireQuery(options), undefined)
   }
 
-  setActive(id, body, options) {
+  async setActive(id, body, options) {
     return this.#transport.call('messenger.chats.set_active', { id }, wireQuery(options), { json: body })
   }
 
-  pin(id, options) {
+  async pin(id, options) {
     return this.#transport.call('messenger.chats.pin', { id }, wireQuery(options), undefined)
   }
 
-  unpin(id, options) {
+  async unpin(id, options) {
     return this.#transport.call('messenger.chats.unpin', { id }, wireQuery(options), undefined)
   }
 
-  mute(id, body, options) {
+  async mute(id, body, options) {
     return this.#transport.call('messenger.chats.mute', { id }, wireQuery(options), { json: body })
   }
 
-  unmute(id, options) {
+  async unmute(id, options) {
     return this.#transport.call('messenger.chats.unmute', { id }, wireQuery(options), undefined)
   }
 }
@@ -978,23 +984,23 @@ class InvitesApi {
     this.#transport = transport
   }
 
-  check(options) {
+  async check(options) {
     return this.#transport.call('invites.check', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('invites.create', {}, wireQuery(options), { json: body })
   }
 
-  createBatch(body, options) {
+  async createBatch(body, options) {
     return this.#transport.call('invites.create_batch', {}, wireQuery(options), { json: body })
   }
 
-  resend(userId, options) {
+  async resend(userId, options) {
     return this.#transport.call('invites.resend', { user_id: userId }, wireQuery(options), undefined)
   }
 
-  delete(userId, options) {
+  async delete(userId, options) {
     return this.#transport.call('invites.delete', { user_id: userId }, wireQuery(options), undefined)
   }
 }
@@ -1007,7 +1013,7 @@ class HistoryChangesApi {
     this.#transport = transport
   }
 
-  list(service, entityTableName, id, options) {
+  async list(service, entityTableName, id, options) {
     return this.#transport.call('history.changes.list', { service, entity_table_name: entityTableName, id }, wireQuery(options), undefined)
   }
 
@@ -1039,15 +1045,15 @@ class GroupsTransfersApi {
     this.#transport = transport
   }
 
-  transferToUser(body, options) {
+  async transferToUser(body, options) {
     return this.#transport.call('groups.transfers.transfer_to_user', {}, wireQuery(options), { json: body })
   }
 
-  getQuantity(body, options) {
+  async getQuantity(body, options) {
     return this.#transport.call('groups.transfers.get_quantity', {}, wireQuery(options), { json: body })
   }
 
-  transferLegacy(body, options) {
+  async transferLegacy(body, options) {
     return this.#transport.call('groups.transfers.transfer_legacy', {}, wireQuery(options), { json: body })
   }
 }
@@ -1060,19 +1066,19 @@ class GroupsMembersApi {
     this.#transport = transport
   }
 
-  add(id, userId, body, options) {
+  async add(id, userId, body, options) {
     return this.#transport.call('groups.members.add', { id, user_id: userId }, wireQuery(options), { json: body })
   }
 
-  remove(id, userId, body, options) {
+  async remove(id, userId, body, options) {
     return this.#transport.call('groups.members.remove', { id, user_id: userId }, wireQuery(options), { json: body })
   }
 
-  join(id, body, options) {
+  async join(id, body, options) {
     return this.#transport.call('groups.members.join', { id }, wireQuery(options), { json: body })
   }
 
-  leave(id, body, options) {
+  async leave(id, body, options) {
     return this.#transport.call('groups.members.leave', { id }, wireQuery(options), { json: body })
   }
 }
@@ -1085,19 +1091,19 @@ class GroupsJoinRequestsApi {
     this.#transport = transport
   }
 
-  list(groupId, options) {
+  async list(groupId, options) {
     return this.#transport.call('groups.join_requests.list', { group_id: groupId }, wireQuery(options), undefined)
   }
 
-  create(groupId, body, options) {
+  async create(groupId, body, options) {
     return this.#transport.call('groups.join_requests.create', { group_id: groupId }, wireQuery(options), { json: body })
   }
 
-  get(groupId, userId, options) {
+  async get(groupId, userId, options) {
     return this.#transport.call('groups.join_requests.get', { group_id: groupId, user_id: userId }, wireQuery(options), undefined)
   }
 
-  decline(groupId, userId, options) {
+  async decline(groupId, userId, options) {
     return this.#transport.call('groups.join_requests.decline', { group_id: groupId, user_id: userId }, wireQuery(options), undefined)
   }
 }
@@ -1110,15 +1116,15 @@ class GroupsInvitesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('groups.invites.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('groups.invites.create', {}, wireQuery(options), { json: body })
   }
 
-  decline(id, options) {
+  async decline(id, options) {
     return this.#transport.call('groups.invites.decline', { id }, wireQuery(options), undefined)
   }
 }
@@ -1155,7 +1161,7 @@ class GroupsApi {
     return this.#transfers
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('groups.list', {}, wireQuery(options), undefined)
   }
 
@@ -1163,23 +1169,23 @@ class GroupsApi {
     return this.#transport.paginate('groups.list', {}, wireQuery(options))
   }
 
-  create(form, options) {
+  async create(form, options) {
     return this.#transport.call('groups.create', {}, wireQuery(options), { multipart: form })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('groups.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('groups.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('groups.delete', { id }, wireQuery(options), undefined)
   }
 
-  uploadLogo(id, form, options) {
+  async uploadLogo(id, form, options) {
     return this.#transport.call('groups.upload_logo', { id }, wireQuery(options), { multipart: form })
   }
 }
@@ -1192,7 +1198,7 @@ class FilesTotalsApi {
     this.#transport = transport
   }
 
-  getSize(options) {
+  async getSize(options) {
     return this.#transport.call('files.totals.get_size', {}, wireQuery(options), undefined)
   }
 }
@@ -1211,7 +1217,7 @@ class FilesApi {
     return this.#totals
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('files.list', {}, wireQuery(options), undefined)
   }
 
@@ -1219,27 +1225,27 @@ class FilesApi {
     return this.#transport.paginate('files.list', {}, wireQuery(options))
   }
 
-  upload(form, options) {
+  async upload(form, options) {
     return this.#transport.call('files.upload', {}, wireQuery(options), { multipart: form })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('files.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('files.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('files.delete', { id }, wireQuery(options), undefined)
   }
 
-  updateByEntity(body, options) {
+  async updateByEntity(body, options) {
     return this.#transport.call('files.update_by_entity', {}, wireQuery(options), { json: body })
   }
 
-  deleteByEntity(options) {
+  async deleteByEntity(options) {
     return this.#transport.call('files.delete_by_entity', {}, wireQuery(options), undefined)
   }
 }
@@ -1252,7 +1258,7 @@ class FileImportApi {
     this.#transport = transport
   }
 
-  uploadCsv(form, options) {
+  async uploadCsv(form, options) {
     return this.#transport.call('file_import.upload_csv', {}, wireQuery(options), { multipart: form })
   }
 }
@@ -1265,7 +1271,7 @@ class EmailSignaturesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('email.signatures.list', {}, wireQuery(options), undefined)
   }
 
@@ -1273,15 +1279,15 @@ class EmailSignaturesApi {
     return this.#transport.paginate('email.signatures.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('email.signatures.create', {}, wireQuery(options), { json: body })
   }
 
-  update(signatureId, body, options) {
+  async update(signatureId, body, options) {
     return this.#transport.call('email.signatures.update', { signature_id: signatureId }, wireQuery(options), { json: body })
   }
 
-  delete(signatureId, options) {
+  async delete(signatureId, options) {
     return this.#transport.call('email.signatures.delete', { signature_id: signatureId }, wireQuery(options), undefined)
   }
 }
@@ -1294,11 +1300,11 @@ class EmailSettingsApi {
     this.#transport = transport
   }
 
-  create(emailId, body, options) {
+  async create(emailId, body, options) {
     return this.#transport.call('email.settings.create', { email_id: emailId }, wireQuery(options), { json: body })
   }
 
-  update(emailId, body, options) {
+  async update(emailId, body, options) {
     return this.#transport.call('email.settings.update', { email_id: emailId }, wireQuery(options), { json: body })
   }
 }
@@ -1311,11 +1317,11 @@ class EmailMailboxesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('email.mailboxes.list', {}, wireQuery(options), undefined)
   }
 
-  get(emailId, options) {
+  async get(emailId, options) {
     return this.#transport.call('email.mailboxes.get', { email_id: emailId }, wireQuery(options), undefined)
   }
 }
@@ -1328,7 +1334,7 @@ class EmailLettersApi {
     this.#transport = transport
   }
 
-  listByFolder(folderId, options) {
+  async listByFolder(folderId, options) {
     return this.#transport.call('email.letters.list_by_folder', { folder_id: folderId }, wireQuery(options, EMAIL_LETTERS_LIST_BY_FOLDER_QUERY), undefined)
   }
 
@@ -1336,31 +1342,31 @@ class EmailLettersApi {
     return this.#transport.paginate('email.letters.list_by_folder', { folder_id: folderId }, wireQuery(options, EMAIL_LETTERS_LIST_BY_FOLDER_QUERY))
   }
 
-  send(folderId, body, options) {
+  async send(folderId, body, options) {
     return this.#transport.call('email.letters.send', { folder_id: folderId }, wireQuery(options), { json: body })
   }
 
-  get(letterId, options) {
+  async get(letterId, options) {
     return this.#transport.call('email.letters.get', { letter_id: letterId }, wireQuery(options), undefined)
   }
 
-  delete(letterId, options) {
+  async delete(letterId, options) {
     return this.#transport.call('email.letters.delete', { letter_id: letterId }, wireQuery(options), undefined)
   }
 
-  updateCrmEntities(letterId, body, options) {
+  async updateCrmEntities(letterId, body, options) {
     return this.#transport.call('email.letters.update_crm_entities', { letter_id: letterId }, wireQuery(options), { json: body })
   }
 
-  move(folderId, body, options) {
+  async move(folderId, body, options) {
     return this.#transport.call('email.letters.move', { folder_id: folderId }, wireQuery(options), { json: body })
   }
 
-  markRead(folderId, body, options) {
+  async markRead(folderId, body, options) {
     return this.#transport.call('email.letters.mark_read', { folder_id: folderId }, wireQuery(options), { json: body })
   }
 
-  markUnread(folderId, body, options) {
+  async markUnread(folderId, body, options) {
     return this.#transport.call('email.letters.mark_unread', { folder_id: folderId }, wireQuery(options), { json: body })
   }
 }
@@ -1373,15 +1379,15 @@ class EmailFoldersApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('email.folders.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('email.folders.create', {}, wireQuery(options), { json: body })
   }
 
-  delete(folderId, options) {
+  async delete(folderId, options) {
     return this.#transport.call('email.folders.delete', { folder_id: folderId }, wireQuery(options), undefined)
   }
 }
@@ -1394,11 +1400,11 @@ class EmailCrmSettingsApi {
     this.#transport = transport
   }
 
-  get(emailId, options) {
+  async get(emailId, options) {
     return this.#transport.call('email.crm_settings.get', { email_id: emailId }, wireQuery(options), undefined)
   }
 
-  update(emailId, body, options) {
+  async update(emailId, body, options) {
     return this.#transport.call('email.crm_settings.update', { email_id: emailId }, wireQuery(options), { json: body })
   }
 }
@@ -1411,11 +1417,11 @@ class EmailCredentialsApi {
     this.#transport = transport
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('email.credentials.create', {}, wireQuery(options), { json: body })
   }
 
-  update(emailId, body, options) {
+  async update(emailId, body, options) {
     return this.#transport.call('email.credentials.update', { email_id: emailId }, wireQuery(options), { json: body })
   }
 }
@@ -1479,7 +1485,7 @@ class DepartmentsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('departments.list', {}, wireQuery(options), undefined)
   }
 
@@ -1487,31 +1493,31 @@ class DepartmentsApi {
     return this.#transport.paginate('departments.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('departments.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('departments.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('departments.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('departments.delete', { id }, wireQuery(options), undefined)
   }
 
-  updateRoles(id, body, options) {
+  async updateRoles(id, body, options) {
     return this.#transport.call('departments.update_roles', { id }, wireQuery(options), { json: body })
   }
 
-  addUsers(id, body, options) {
+  async addUsers(id, body, options) {
     return this.#transport.call('departments.add_users', { id }, wireQuery(options), { json: body })
   }
 
-  removeUsers(id, body, options) {
+  async removeUsers(id, body, options) {
     return this.#transport.call('departments.remove_users', { id }, wireQuery(options), { json: body })
   }
 }
@@ -1524,7 +1530,7 @@ class CustomFieldsSectionsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('custom_fields.sections.list', {}, wireQuery(options), undefined)
   }
 }
@@ -1537,15 +1543,15 @@ class CustomFieldsListsApi {
     this.#transport = transport
   }
 
-  get(fieldCode, options) {
+  async get(fieldCode, options) {
     return this.#transport.call('custom_fields.lists.get', { field_code: fieldCode }, wireQuery(options), undefined)
   }
 
-  upsert(fieldCode, body, options) {
+  async upsert(fieldCode, body, options) {
     return this.#transport.call('custom_fields.lists.upsert', { field_code: fieldCode }, wireQuery(options), { json: body })
   }
 
-  deleteItem(fieldCode, value, options) {
+  async deleteItem(fieldCode, value, options) {
     return this.#transport.call('custom_fields.lists.delete_item', { field_code: fieldCode, value }, wireQuery(options), undefined)
   }
 }
@@ -1558,23 +1564,23 @@ class CustomFieldsFieldsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('custom_fields.fields.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('custom_fields.fields.create', {}, wireQuery(options), { json: body })
   }
 
-  get(fieldCode, options) {
+  async get(fieldCode, options) {
     return this.#transport.call('custom_fields.fields.get', { field_code: fieldCode }, wireQuery(options), undefined)
   }
 
-  update(fieldCode, body, options) {
+  async update(fieldCode, body, options) {
     return this.#transport.call('custom_fields.fields.update', { field_code: fieldCode }, wireQuery(options), { json: body })
   }
 
-  delete(fieldCode, options) {
+  async delete(fieldCode, options) {
     return this.#transport.call('custom_fields.fields.delete', { field_code: fieldCode }, wireQuery(options), undefined)
   }
 }
@@ -1614,23 +1620,23 @@ class CrmUnitsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.units.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.units.create', {}, wireQuery(options), { json: body })
   }
 
-  get(unitId, options) {
+  async get(unitId, options) {
     return this.#transport.call('crm.units.get', { unit_id: unitId }, wireQuery(options), undefined)
   }
 
-  update(unitId, body, options) {
+  async update(unitId, body, options) {
     return this.#transport.call('crm.units.update', { unit_id: unitId }, wireQuery(options), { json: body })
   }
 
-  delete(unitId, options) {
+  async delete(unitId, options) {
     return this.#transport.call('crm.units.delete', { unit_id: unitId }, wireQuery(options), undefined)
   }
 }
@@ -1643,19 +1649,19 @@ class CrmTaxesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.taxes.list', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.taxes.create', {}, wireQuery(options), { json: body })
   }
 
-  update(taxId, body, options) {
+  async update(taxId, body, options) {
     return this.#transport.call('crm.taxes.update', { tax_id: taxId }, wireQuery(options), { json: body })
   }
 
-  delete(taxId, options) {
+  async delete(taxId, options) {
     return this.#transport.call('crm.taxes.delete', { tax_id: taxId }, wireQuery(options), undefined)
   }
 }
@@ -1668,7 +1674,7 @@ class CrmTasksApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.tasks.list', {}, wireQuery(options, CRM_TASKS_LIST_QUERY), undefined)
   }
 
@@ -1676,19 +1682,19 @@ class CrmTasksApi {
     return this.#transport.paginate('crm.tasks.list', {}, wireQuery(options, CRM_TASKS_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.tasks.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('crm.tasks.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('crm.tasks.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('crm.tasks.delete', { id }, wireQuery(options), undefined)
   }
 }
@@ -1701,7 +1707,7 @@ class CrmRequisitesTemplatesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.requisites.templates.list', {}, wireQuery(options), undefined)
   }
 
@@ -1709,15 +1715,15 @@ class CrmRequisitesTemplatesApi {
     return this.#transport.paginate('crm.requisites.templates.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.requisites.templates.create', {}, wireQuery(options), { json: body })
   }
 
-  update(templateId, body, options) {
+  async update(templateId, body, options) {
     return this.#transport.call('crm.requisites.templates.update', { template_id: templateId }, wireQuery(options), { json: body })
   }
 
-  delete(templateId, options) {
+  async delete(templateId, options) {
     return this.#transport.call('crm.requisites.templates.delete', { template_id: templateId }, wireQuery(options), undefined)
   }
 }
@@ -1730,7 +1736,7 @@ class CrmRequisitesRegionsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.requisites.regions.list', {}, wireQuery(options), undefined)
   }
 }
@@ -1743,7 +1749,7 @@ class CrmRequisitesBankRequisitesApi {
     this.#transport = transport
   }
 
-  list(requisiteId, options) {
+  async list(requisiteId, options) {
     return this.#transport.call('crm.requisites.bank_requisites.list', { requisite_id: requisiteId }, wireQuery(options), undefined)
   }
 
@@ -1751,19 +1757,19 @@ class CrmRequisitesBankRequisitesApi {
     return this.#transport.paginate('crm.requisites.bank_requisites.list', { requisite_id: requisiteId }, wireQuery(options))
   }
 
-  create(requisiteId, body, options) {
+  async create(requisiteId, body, options) {
     return this.#transport.call('crm.requisites.bank_requisites.create', { requisite_id: requisiteId }, wireQuery(options), { json: body })
   }
 
-  bulkDelete(requisiteId, options) {
+  async bulkDelete(requisiteId, options) {
     return this.#transport.call('crm.requisites.bank_requisites.bulk_delete', { requisite_id: requisiteId }, wireQuery(options), undefined)
   }
 
-  update(requisiteId, bankRequisiteId, body, options) {
+  async update(requisiteId, bankRequisiteId, body, options) {
     return this.#transport.call('crm.requisites.bank_requisites.update', { requisite_id: requisiteId, bank_requisite_id: bankRequisiteId }, wireQuery(options), { json: body })
   }
 
-  delete(requisiteId, bankRequisiteId, options) {
+  async delete(requisiteId, bankRequisiteId, options) {
     return this.#transport.call('crm.requisites.bank_requisites.delete', { requisite_id: requisiteId, bank_requisite_id: bankRequisiteId }, wireQuery(options), undefined)
   }
 }
@@ -1794,7 +1800,7 @@ class CrmRequisitesApi {
     return this.#templates
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.requisites.list', {}, wireQuery(options, CRM_REQUISITES_LIST_QUERY), undefined)
   }
 
@@ -1802,19 +1808,19 @@ class CrmRequisitesApi {
     return this.#transport.paginate('crm.requisites.list', {}, wireQuery(options, CRM_REQUISITES_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.requisites.create', {}, wireQuery(options, CRM_REQUISITES_CREATE_QUERY), { json: body })
   }
 
-  get(requisiteId, options) {
+  async get(requisiteId, options) {
     return this.#transport.call('crm.requisites.get', { requisite_id: requisiteId }, wireQuery(options), undefined)
   }
 
-  update(requisiteId, body, options) {
+  async update(requisiteId, body, options) {
     return this.#transport.call('crm.requisites.update', { requisite_id: requisiteId }, wireQuery(options), { json: body })
   }
 
-  delete(requisiteId, options) {
+  async delete(requisiteId, options) {
     return this.#transport.call('crm.requisites.delete', { requisite_id: requisiteId }, wireQuery(options), undefined)
   }
 }
@@ -1827,19 +1833,19 @@ class CrmReasonsApi {
     this.#transport = transport
   }
 
-  list(funnelId, options) {
+  async list(funnelId, options) {
     return this.#transport.call('crm.reasons.list', { funnel_id: funnelId }, wireQuery(options), undefined)
   }
 
-  create(funnelId, body, options) {
+  async create(funnelId, body, options) {
     return this.#transport.call('crm.reasons.create', { funnel_id: funnelId }, wireQuery(options), { json: body })
   }
 
-  update(reasonId, body, options) {
+  async update(reasonId, body, options) {
     return this.#transport.call('crm.reasons.update', { reason_id: reasonId }, wireQuery(options), { json: body })
   }
 
-  delete(reasonId, options) {
+  async delete(reasonId, options) {
     return this.#transport.call('crm.reasons.delete', { reason_id: reasonId }, wireQuery(options), undefined)
   }
 }
@@ -1852,7 +1858,7 @@ class CrmProductsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.products.list', {}, wireQuery(options, CRM_PRODUCTS_LIST_QUERY), undefined)
   }
 
@@ -1860,19 +1866,19 @@ class CrmProductsApi {
     return this.#transport.paginate('crm.products.list', {}, wireQuery(options, CRM_PRODUCTS_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.products.create', {}, wireQuery(options), { json: body })
   }
 
-  get(productId, options) {
+  async get(productId, options) {
     return this.#transport.call('crm.products.get', { product_id: productId }, wireQuery(options), undefined)
   }
 
-  update(productId, body, options) {
+  async update(productId, body, options) {
     return this.#transport.call('crm.products.update', { product_id: productId }, wireQuery(options), { json: body })
   }
 
-  delete(productId, options) {
+  async delete(productId, options) {
     return this.#transport.call('crm.products.delete', { product_id: productId }, wireQuery(options), undefined)
   }
 }
@@ -1885,23 +1891,23 @@ class CrmProductCategoriesApi {
     this.#transport = transport
   }
 
-  tree(options) {
+  async tree(options) {
     return this.#transport.call('crm.product_categories.tree', {}, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.product_categories.create', {}, wireQuery(options), { json: body })
   }
 
-  get(itemId, options) {
+  async get(itemId, options) {
     return this.#transport.call('crm.product_categories.get', { item_id: itemId }, wireQuery(options), undefined)
   }
 
-  update(itemId, body, options) {
+  async update(itemId, body, options) {
     return this.#transport.call('crm.product_categories.update', { item_id: itemId }, wireQuery(options), { json: body })
   }
 
-  delete(itemId, options) {
+  async delete(itemId, options) {
     return this.#transport.call('crm.product_categories.delete', { item_id: itemId }, wireQuery(options, CRM_PRODUCT_CATEGORIES_DELETE_QUERY), undefined)
   }
 }
@@ -1914,27 +1920,27 @@ class CrmListProductsApi {
     this.#transport = transport
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.list_products.create', {}, wireQuery(options), { json: body })
   }
 
-  get(itemId, options) {
+  async get(itemId, options) {
     return this.#transport.call('crm.list_products.get', { item_id: itemId }, wireQuery(options), undefined)
   }
 
-  update(itemId, body, options) {
+  async update(itemId, body, options) {
     return this.#transport.call('crm.list_products.update', { item_id: itemId }, wireQuery(options), { json: body })
   }
 
-  delete(itemId, options) {
+  async delete(itemId, options) {
     return this.#transport.call('crm.list_products.delete', { item_id: itemId }, wireQuery(options), undefined)
   }
 
-  bulkUpdate(body, options) {
+  async bulkUpdate(body, options) {
     return this.#transport.call('crm.list_products.bulk_update', {}, wireQuery(options), { json: body })
   }
 
-  bulkDelete(options) {
+  async bulkDelete(options) {
     return this.#transport.call('crm.list_products.bulk_delete', {}, wireQuery(options, CRM_LIST_PRODUCTS_BULK_DELETE_QUERY), undefined)
   }
 }
@@ -1947,7 +1953,7 @@ class CrmLeadsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.leads.list', {}, wireQuery(options, CRM_LEADS_LIST_QUERY), undefined)
   }
 
@@ -1964,7 +1970,7 @@ class CrmLeadFieldsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.lead_fields.list', {}, wireQuery(options), undefined)
   }
 }
@@ -1977,15 +1983,15 @@ class CrmKanbanStagesApi {
     this.#transport = transport
   }
 
-  list(entityCode, options) {
+  async list(entityCode, options) {
     return this.#transport.call('crm.kanban_stages.list', { entity_code: entityCode }, wireQuery(options, CRM_KANBAN_STAGES_LIST_QUERY), undefined)
   }
 
-  create(entityCode, body, options) {
+  async create(entityCode, body, options) {
     return this.#transport.call('crm.kanban_stages.create', { entity_code: entityCode }, wireQuery(options), { json: body })
   }
 
-  get(entityCode, stageId, options) {
+  async get(entityCode, stageId, options) {
     return this.#transport.call('crm.kanban_stages.get', { entity_code: entityCode, stage_id: stageId }, wireQuery(options), undefined)
   }
 
@@ -1993,15 +1999,15 @@ class CrmKanbanStagesApi {
     return this.#transport.paginate('crm.kanban_stages.get', { entity_code: entityCode, stage_id: stageId }, wireQuery(options))
   }
 
-  update(entityCode, stageId, body, options) {
+  async update(entityCode, stageId, body, options) {
     return this.#transport.call('crm.kanban_stages.update', { entity_code: entityCode, stage_id: stageId }, wireQuery(options), { json: body })
   }
 
-  delete(entityCode, stageId, options) {
+  async delete(entityCode, stageId, options) {
     return this.#transport.call('crm.kanban_stages.delete', { entity_code: entityCode, stage_id: stageId }, wireQuery(options), undefined)
   }
 
-  move(entityCode, itemId, stageId, body, options) {
+  async move(entityCode, itemId, stageId, body, options) {
     return this.#transport.call('crm.kanban_stages.move', { entity_code: entityCode, item_id: itemId, stage_id: stageId }, wireQuery(options), { json: body })
   }
 }
@@ -2014,7 +2020,7 @@ class CrmItemsApi {
     this.#transport = transport
   }
 
-  list(entityCode, options) {
+  async list(entityCode, options) {
     return this.#transport.call('crm.items.list', { entity_code: entityCode }, wireQuery(options, CRM_ITEMS_LIST_QUERY), undefined)
   }
 
@@ -2022,23 +2028,23 @@ class CrmItemsApi {
     return this.#transport.paginate('crm.items.list', { entity_code: entityCode }, wireQuery(options, CRM_ITEMS_LIST_QUERY))
   }
 
-  create(entityCode, body, options) {
+  async create(entityCode, body, options) {
     return this.#transport.call('crm.items.create', { entity_code: entityCode }, wireQuery(options), { json: body })
   }
 
-  get(entityCode, id, options) {
+  async get(entityCode, id, options) {
     return this.#transport.call('crm.items.get', { entity_code: entityCode, id }, wireQuery(options), undefined)
   }
 
-  update(entityCode, id, body, options) {
+  async update(entityCode, id, body, options) {
     return this.#transport.call('crm.items.update', { entity_code: entityCode, id }, wireQuery(options), { json: body })
   }
 
-  delete(entityCode, id, options) {
+  async delete(entityCode, id, options) {
     return this.#transport.call('crm.items.delete', { entity_code: entityCode, id }, wireQuery(options), undefined)
   }
 
-  convert(entityCode, id, body, options) {
+  async convert(entityCode, id, body, options) {
     return this.#transport.call('crm.items.convert', { entity_code: entityCode, id }, wireQuery(options), { json: body })
   }
 }
@@ -2051,23 +2057,23 @@ class CrmFunnelsApi {
     this.#transport = transport
   }
 
-  list(entityCode, options) {
+  async list(entityCode, options) {
     return this.#transport.call('crm.funnels.list', { entity_code: entityCode }, wireQuery(options), undefined)
   }
 
-  create(entityCode, body, options) {
+  async create(entityCode, body, options) {
     return this.#transport.call('crm.funnels.create', { entity_code: entityCode }, wireQuery(options), { json: body })
   }
 
-  get(entityCode, funnelId, options) {
+  async get(entityCode, funnelId, options) {
     return this.#transport.call('crm.funnels.get', { entity_code: entityCode, funnel_id: funnelId }, wireQuery(options), undefined)
   }
 
-  update(entityCode, funnelId, body, options) {
+  async update(entityCode, funnelId, body, options) {
     return this.#transport.call('crm.funnels.update', { entity_code: entityCode, funnel_id: funnelId }, wireQuery(options), { json: body })
   }
 
-  delete(entityCode, funnelId, options) {
+  async delete(entityCode, funnelId, options) {
     return this.#transport.call('crm.funnels.delete', { entity_code: entityCode, funnel_id: funnelId }, wireQuery(options), undefined)
   }
 }
@@ -2080,23 +2086,23 @@ class CrmFieldsApi {
     this.#transport = transport
   }
 
-  list(entityCode, options) {
+  async list(entityCode, options) {
     return this.#transport.call('crm.fields.list', { entity_code: entityCode }, wireQuery(options), undefined)
   }
 
-  create(entityCode, body, options) {
+  async create(entityCode, body, options) {
     return this.#transport.call('crm.fields.create', { entity_code: entityCode }, wireQuery(options), { json: body })
   }
 
-  get(entityCode, fieldCode, options) {
+  async get(entityCode, fieldCode, options) {
     return this.#transport.call('crm.fields.get', { entity_code: entityCode, field_code: fieldCode }, wireQuery(options), undefined)
   }
 
-  update(entityCode, fieldCode, body, options) {
+  async update(entityCode, fieldCode, body, options) {
     return this.#transport.call('crm.fields.update', { entity_code: entityCode, field_code: fieldCode }, wireQuery(options), { json: body })
   }
 
-  delete(entityCode, fieldCode, options) {
+  async delete(entityCode, fieldCode, options) {
     return this.#transport.call('crm.fields.delete', { entity_code: entityCode, field_code: fieldCode }, wireQuery(options), undefined)
   }
 }
@@ -2109,7 +2115,7 @@ class CrmFieldTypesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.field_types.list', {}, wireQuery(options), undefined)
   }
 }
@@ -2122,15 +2128,15 @@ class CrmFieldListItemsApi {
     this.#transport = transport
   }
 
-  list(entityCode, fieldCode, options) {
+  async list(entityCode, fieldCode, options) {
     return this.#transport.call('crm.field_list_items.list', { entity_code: entityCode, field_code: fieldCode }, wireQuery(options), undefined)
   }
 
-  upsert(entityCode, fieldCode, body, options) {
+  async upsert(entityCode, fieldCode, body, options) {
     return this.#transport.call('crm.field_list_items.upsert', { entity_code: entityCode, field_code: fieldCode }, wireQuery(options), { json: body })
   }
 
-  delete(entityCode, fieldCode, value, options) {
+  async delete(entityCode, fieldCode, value, options) {
     return this.#transport.call('crm.field_list_items.delete', { entity_code: entityCode, field_code: fieldCode, value }, wireQuery(options), undefined)
   }
 }
@@ -2143,11 +2149,11 @@ class CrmEntityProductListsApi {
     this.#transport = transport
   }
 
-  getOrCreate(options) {
+  async getOrCreate(options) {
     return this.#transport.call('crm.entity_product_lists.get_or_create', {}, wireQuery(options, CRM_ENTITY_PRODUCT_LISTS_GET_OR_CREATE_QUERY), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('crm.entity_product_lists.update', { id }, wireQuery(options), { json: body })
   }
 }
@@ -2160,7 +2166,7 @@ class CrmEntitiesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.entities.list', {}, wireQuery(options, CRM_ENTITIES_LIST_QUERY), undefined)
   }
 
@@ -2168,7 +2174,7 @@ class CrmEntitiesApi {
     return this.#transport.paginate('crm.entities.list', {}, wireQuery(options, CRM_ENTITIES_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.entities.create', {}, wireQuery(options), { json: body })
   }
 }
@@ -2181,7 +2187,7 @@ class CrmDocumentsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.documents.list', {}, wireQuery(options), undefined)
   }
 
@@ -2189,11 +2195,11 @@ class CrmDocumentsApi {
     return this.#transport.paginate('crm.documents.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.documents.create', {}, wireQuery(options), { json: body })
   }
 
-  update(documentId, body, options) {
+  async update(documentId, body, options) {
     return this.#transport.call('crm.documents.update', { document_id: documentId }, wireQuery(options), { json: body })
   }
 }
@@ -2206,7 +2212,7 @@ class CrmDocumentTemplatesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.document_templates.list', {}, wireQuery(options, CRM_DOCUMENT_TEMPLATES_LIST_QUERY), undefined)
   }
 
@@ -2214,15 +2220,15 @@ class CrmDocumentTemplatesApi {
     return this.#transport.paginate('crm.document_templates.list', {}, wireQuery(options, CRM_DOCUMENT_TEMPLATES_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.document_templates.create', {}, wireQuery(options), { json: body })
   }
 
-  update(templateId, body, options) {
+  async update(templateId, body, options) {
     return this.#transport.call('crm.document_templates.update', { template_id: templateId }, wireQuery(options), { json: body })
   }
 
-  bulkDelete(options) {
+  async bulkDelete(options) {
     return this.#transport.call('crm.document_templates.bulk_delete', {}, wireQuery(options), undefined)
   }
 }
@@ -2235,7 +2241,7 @@ class CrmDocumentTemplateFieldsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.document_template_fields.list', {}, wireQuery(options, CRM_DOCUMENT_TEMPLATE_FIELDS_LIST_QUERY), undefined)
   }
 
@@ -2243,7 +2249,7 @@ class CrmDocumentTemplateFieldsApi {
     return this.#transport.paginate('crm.document_template_fields.list', {}, wireQuery(options, CRM_DOCUMENT_TEMPLATE_FIELDS_LIST_QUERY))
   }
 
-  filterEntities(options) {
+  async filterEntities(options) {
     return this.#transport.call('crm.document_template_fields.filter_entities', {}, wireQuery(options), undefined)
   }
 }
@@ -2256,11 +2262,11 @@ class CrmDocumentFieldsApi {
     this.#transport = transport
   }
 
-  list(documentId, options) {
+  async list(documentId, options) {
     return this.#transport.call('crm.document_fields.list', { document_id: documentId }, wireQuery(options), undefined)
   }
 
-  update(documentId, body, options) {
+  async update(documentId, body, options) {
     return this.#transport.call('crm.document_fields.update', { document_id: documentId }, wireQuery(options), { json: body })
   }
 }
@@ -2273,7 +2279,7 @@ class CrmDealsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.deals.list', {}, wireQuery(options, CRM_DEALS_LIST_QUERY), undefined)
   }
 
@@ -2290,7 +2296,7 @@ class CrmContactsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.contacts.list', {}, wireQuery(options, CRM_CONTACTS_LIST_QUERY), undefined)
   }
 
@@ -2307,7 +2313,7 @@ class CrmCompaniesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.companies.list', {}, wireQuery(options, CRM_COMPANIES_LIST_QUERY), undefined)
   }
 
@@ -2324,23 +2330,23 @@ class CrmCallEventsApi {
     this.#transport = transport
   }
 
-  get(callEventId, options) {
+  async get(callEventId, options) {
     return this.#transport.call('crm.call_events.get', { call_event_id: callEventId }, wireQuery(options), undefined)
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('crm.call_events.create', {}, wireQuery(options), { json: body })
   }
 
-  update(callEventId, body, options) {
+  async update(callEventId, body, options) {
     return this.#transport.call('crm.call_events.update', { call_event_id: callEventId }, wireQuery(options), { json: body })
   }
 
-  delete(callEventId, options) {
+  async delete(callEventId, options) {
     return this.#transport.call('crm.call_events.delete', { call_event_id: callEventId }, wireQuery(options), undefined)
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('crm.call_events.list', {}, wireQuery(options, CRM_CALL_EVENTS_LIST_QUERY), undefined)
   }
 
@@ -2522,7 +2528,7 @@ class CommentsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('comments.list', {}, wireQuery(options), undefined)
   }
 
@@ -2530,11 +2536,11 @@ class CommentsApi {
     return this.#transport.paginate('comments.list', {}, wireQuery(options))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('comments.create', {}, wireQuery(options), { json: body })
   }
 
-  listByEntityIds(options) {
+  async listByEntityIds(options) {
     return this.#transport.call('comments.list_by_entity_ids', {}, wireQuery(options), undefined)
   }
 
@@ -2542,15 +2548,15 @@ class CommentsApi {
     return this.#transport.paginate('comments.list_by_entity_ids', {}, wireQuery(options))
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('comments.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, body, options) {
+  async delete(id, body, options) {
     return this.#transport.call('comments.delete', { id }, wireQuery(options), { json: body })
   }
 
-  deleteByEntity(options) {
+  async deleteByEntity(options) {
     return this.#transport.call('comments.delete_by_entity', {}, wireQuery(options), undefined)
   }
 }
@@ -2563,47 +2569,47 @@ class AuthApi {
     this.#transport = transport
   }
 
-  signIn(body, options) {
+  async signIn(body, options) {
     return this.#transport.call('auth.sign_in', {}, wireQuery(options), { json: body })
   }
 
-  appSignIn(body, options) {
+  async appSignIn(body, options) {
     return this.#transport.call('auth.app_sign_in', {}, wireQuery(options), { json: body })
   }
 
-  confirmEmail(body, options) {
+  async confirmEmail(body, options) {
     return this.#transport.call('auth.confirm_email', {}, wireQuery(options), { json: body })
   }
 
-  refreshToken(options) {
+  async refreshToken(options) {
     return this.#transport.call('auth.refresh_token', {}, wireQuery(options), undefined)
   }
 
-  register(body, options) {
+  async register(body, options) {
     return this.#transport.call('auth.register', {}, wireQuery(options), { json: body })
   }
 
-  signUp(body, options) {
+  async signUp(body, options) {
     return this.#transport.call('auth.sign_up', {}, wireQuery(options), { json: body })
   }
 
-  forgotPassword(body, options) {
+  async forgotPassword(body, options) {
     return this.#transport.call('auth.forgot_password', {}, wireQuery(options), { json: body })
   }
 
-  resetPassword(body, options) {
+  async resetPassword(body, options) {
     return this.#transport.call('auth.reset_password', {}, wireQuery(options), { json: body })
   }
 
-  changeUserPassword(userId, body, options) {
+  async changeUserPassword(userId, body, options) {
     return this.#transport.call('auth.change_user_password', { user_id: userId }, wireQuery(options), { json: body })
   }
 
-  changePassword(body, options) {
+  async changePassword(body, options) {
     return this.#transport.call('auth.change_password', {}, wireQuery(options), { json: body })
   }
 
-  checkEmail(options) {
+  async checkEmail(options) {
     return this.#transport.call('auth.check_email', {}, wireQuery(options), undefined)
   }
 }
@@ -2616,7 +2622,7 @@ class AppsApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('apps.list', {}, wireQuery(options, APPS_LIST_QUERY), undefined)
   }
 
@@ -2624,15 +2630,15 @@ class AppsApi {
     return this.#transport.paginate('apps.list', {}, wireQuery(options, APPS_LIST_QUERY))
   }
 
-  create(form, options) {
+  async create(form, options) {
     return this.#transport.call('apps.create', {}, wireQuery(options), { multipart: form })
   }
 
-  update(appId, body, options) {
+  async update(appId, body, options) {
     return this.#transport.call('apps.update', { app_id: appId }, wireQuery(options), { json: body })
   }
 
-  delete(appId, options) {
+  async delete(appId, options) {
     return this.#transport.call('apps.delete', { app_id: appId }, wireQuery(options), undefined)
   }
 }
@@ -2645,7 +2651,7 @@ class ActivitiesApi {
     this.#transport = transport
   }
 
-  list(options) {
+  async list(options) {
     return this.#transport.call('activities.list', {}, wireQuery(options, ACTIVITIES_LIST_QUERY), undefined)
   }
 
@@ -2653,23 +2659,23 @@ class ActivitiesApi {
     return this.#transport.paginate('activities.list', {}, wireQuery(options, ACTIVITIES_LIST_QUERY))
   }
 
-  create(body, options) {
+  async create(body, options) {
     return this.#transport.call('activities.create', {}, wireQuery(options), { json: body })
   }
 
-  get(id, options) {
+  async get(id, options) {
     return this.#transport.call('activities.get', { id }, wireQuery(options), undefined)
   }
 
-  update(id, body, options) {
+  async update(id, body, options) {
     return this.#transport.call('activities.update', { id }, wireQuery(options), { json: body })
   }
 
-  delete(id, options) {
+  async delete(id, options) {
     return this.#transport.call('activities.delete', { id }, wireQuery(options), undefined)
   }
 
-  bulkDelete(body, options) {
+  async bulkDelete(body, options) {
     return this.#transport.call('activities.bulk_delete', {}, wireQuery(options, ACTIVITIES_BULK_DELETE_QUERY), { json: body })
   }
 }

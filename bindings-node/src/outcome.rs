@@ -9,7 +9,7 @@ use std::panic::AssertUnwindSafe;
 use futures::FutureExt;
 use napi::bindgen_prelude::{Either, Latin1String, Utf16String};
 use napi_derive::napi;
-use uspacy::{Error, ErrorKind};
+use uspacy::Error;
 
 /// A core error with every field the JavaScript error classes carry.
 #[napi(object)]
@@ -37,31 +37,10 @@ pub struct ErrorInfo {
     pub retryable: bool,
 }
 
-/// Returns the name of an error kind that the JavaScript layer maps to a class.
-fn kind_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Api => "api",
-        ErrorKind::Unauthorized => "unauthorized",
-        ErrorKind::Forbidden => "forbidden",
-        ErrorKind::NotFound => "not_found",
-        ErrorKind::Validation => "validation",
-        ErrorKind::RateLimited => "rate_limited",
-        ErrorKind::SessionExpired => "session_expired",
-        ErrorKind::Duplicate => "duplicate",
-        ErrorKind::Network => "network",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Config => "config",
-        // `ErrorKind` is non-exhaustive: a kind added to the core later
-        // surfaces as a plain API error until it gets its own class.
-        _ => "api",
-    }
-}
-
 impl From<&Error> for ErrorInfo {
     fn from(error: &Error) -> ErrorInfo {
         ErrorInfo {
-            kind: kind_name(error.kind()).to_owned(),
+            kind: error.kind().code().to_owned(),
             message: error.to_string(),
             server_message: error.message().to_owned(),
             status: error.status().map(u32::from),

@@ -16,23 +16,23 @@ fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .map(|module| module.bind(py))
 }
 
-/// Returns the exception class and the `kind` attribute of an error kind.
-fn class_of(kind: ErrorKind) -> (&'static str, &'static str) {
+/// Returns the exception class of an error kind.
+fn class_of(kind: ErrorKind) -> &'static str {
     match kind {
-        ErrorKind::Api => ("ApiError", "api"),
-        ErrorKind::Unauthorized => ("Unauthorized", "unauthorized"),
-        ErrorKind::Forbidden => ("Forbidden", "forbidden"),
-        ErrorKind::NotFound => ("NotFound", "not_found"),
-        ErrorKind::Validation => ("ValidationError", "validation"),
-        ErrorKind::RateLimited => ("RateLimited", "rate_limited"),
-        ErrorKind::SessionExpired => ("SessionExpired", "session_expired"),
-        ErrorKind::Duplicate => ("Duplicate", "duplicate"),
-        ErrorKind::Network => ("NetworkError", "network"),
-        ErrorKind::Timeout => ("Timeout", "timeout"),
-        ErrorKind::Decode => ("DecodeError", "decode"),
-        ErrorKind::Config => ("ConfigError", "config"),
+        ErrorKind::Api => "ApiError",
+        ErrorKind::Unauthorized => "Unauthorized",
+        ErrorKind::Forbidden => "Forbidden",
+        ErrorKind::NotFound => "NotFound",
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::RateLimited => "RateLimited",
+        ErrorKind::SessionExpired => "SessionExpired",
+        ErrorKind::Duplicate => "Duplicate",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::Timeout => "Timeout",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Config => "ConfigError",
         // A kind added to the core later still reaches Python with its data.
-        _ => ("UspacyError", "other"),
+        _ => "UspacyError",
     }
 }
 
@@ -48,7 +48,8 @@ pub(crate) fn config_error(py: Python<'_>, message: impl Into<String>) -> PyErr 
 }
 
 fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
-    let (class_name, kind) = class_of(error.kind());
+    let class_name = class_of(error.kind());
+    let kind = error.kind().code();
     let class = errors_module(py)?.getattr(class_name)?;
 
     let field_errors = PyDict::new(py);

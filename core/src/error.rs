@@ -51,6 +51,41 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for bindings that give each one an error class.
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::Api,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::NotFound,
+        ErrorKind::Validation,
+        ErrorKind::RateLimited,
+        ErrorKind::SessionExpired,
+        ErrorKind::Duplicate,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Decode,
+        ErrorKind::Config,
+    ];
+
+    /// The kind's name in every binding (`not_found`, `rate_limited`, ...):
+    /// the `kind` attribute of their errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Validation => "validation",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::SessionExpired => "session_expired",
+            ErrorKind::Duplicate => "duplicate",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Config => "config",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             ErrorKind::Api => "API error",

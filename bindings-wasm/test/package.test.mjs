@@ -52,7 +52,10 @@ test('generated api.js differs from the Node.js package only in module syntax', 
   const webText = read(PACKAGE_DIR, 'lib', 'generated', 'api.js')
   const nodeText = read(NODE_DIR, 'lib', 'generated', 'api.js')
   const asCommonJs = webText
-    .replace('generator again.\n\n', "generator again.\n'use strict'\n\n")
+    .replace(
+      "generator again.\n\nimport { ConfigError } from '../errors.js'\n",
+      "generator again.\n'use strict'\n\nconst { ConfigError } = require('../errors')\n",
+    )
     .replace('export { UspacyApi, wireQuery }\n', 'module.exports = { UspacyApi, wireQuery }\n')
   assert.equal(asCommonJs, nodeText)
 })

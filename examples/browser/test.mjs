@@ -13,30 +13,14 @@
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-// playwright-core is a dev dependency of the wasm package, not of the examples.
-const { chromium } = createRequire(path.join(REPO_DIR, 'bindings-wasm', 'package.json'))('playwright-core')
+import { launchChromium } from '../../bindings-wasm/test/helpers/chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-// The flags of bindings-wasm/test/browser/run.mjs: they keep headless
-// Chromium, which may run as root, off every network but the loopback
-// servers of this test.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 // 600 deals put about 70 in each stage of funnel 1, more than one page of
 // the widget's PAGE_SIZE.
 const MOCK_DEALS = 600
@@ -597,13 +581,8 @@ async function main() {
     const pageUrl = serverProcess.line.replace(/^serving /, '')
     expect(pageUrl.startsWith('http://127.0.0.1:'), `serve.mjs printed ${JSON.stringify(serverProcess.line)}`)
 
-    browserContext = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Fixes the number format of the amount column.
-      locale: 'en-US',
-    })
+    // The locale fixes the number format of the amount column.
+    browserContext = await launchChromium(profileDir, { locale: 'en-US' })
     // A second guard besides the flags: anything not on loopback is aborted and reported.
     await browserContext.route('**/*', (route) => {
       const { hostname } = new URL(route.request().url())

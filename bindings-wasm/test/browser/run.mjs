@@ -14,23 +14,9 @@ import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 
-import { chromium } from 'playwright-core'
-
+import { launchChromium } from '../helpers/chromium.mjs'
 import { PACKAGE_DIR, WORKSPACE_DIR, startMock } from '../helpers/mock.js'
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-// Flags that keep headless Chromium, running as root, off every network
-// but the loopback servers of this suite.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const CASES_DIR = path.join(WORKSPACE_DIR, 'tests', 'conformance')
 
 /**
@@ -156,11 +142,7 @@ async function main() {
   const mock = await startMock(['--deals', '5000'])
   let context
   try {
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    })
+    context = await launchChromium(profileDir)
     const info = { mock: mock.info, closedPort: await closedPort() }
 
     const errors = []

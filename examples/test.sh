@@ -391,15 +391,12 @@ for lang in python node; do
     expect_line '^task created: id=[0-9]+ deal=1 owner=[0-9]+' "$(cat "$receiver_out")"
 done
 
-# The browser widget needs the npm dev dependencies of bindings-wasm
-# (playwright-core, and binaryen for the build) and the WebAssembly build.
-if [[ ! -f bindings-wasm/node_modules/.package-lock.json ]]; then
-    step "installing the npm dev dependencies of bindings-wasm (npm ci)"
-    (cd bindings-wasm && npm ci --no-audit --no-fund)
-fi
-if [[ ! -f bindings-wasm/pkg/uspacy_web_bg.wasm ]]; then
-    step "building the WebAssembly package (bindings-wasm/scripts/build.sh)"
-    rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# The browser widget needs the WebAssembly build and the npm dev
+# dependencies of bindings-wasm (playwright-core); scripts/test.sh has built
+# both by this point, a run of this script alone may not have.
+if [[ ! -f bindings-wasm/pkg/uspacy_web_bg.wasm || ! -f bindings-wasm/node_modules/.package-lock.json ]]; then
+    step "building the WebAssembly package (bindings-wasm/scripts/setup.sh and build.sh)"
+    bash bindings-wasm/scripts/setup.sh
     bash bindings-wasm/scripts/build.sh
 fi
 step "browser: the deals widget in headless Chromium (examples/browser/test.mjs)"

@@ -5,12 +5,10 @@
 #
 # Usage: bash bindings-wasm/scripts/test.sh [node --test arguments]
 #
-# Installs what a fresh machine lacks and skips what is present:
-#   - the Rust target wasm32-unknown-unknown (rustup target add)
-#   - wasm-bindgen-cli 0.2.130 (cargo install, 2-3 minutes the first time)
-#   - the npm dev dependencies (npm ci from package-lock.json: binaryen
-#     for wasm-opt, playwright-core, typescript)
-#   - Debian's chromium when /usr/bin/chromium is missing (apt-get, as root)
+# Installs what a fresh machine lacks and skips what is present: the build
+# tools through scripts/setup.sh (the wasm32 target, wasm-bindgen-cli, the
+# npm dev dependencies), and Debian's chromium when /usr/bin/chromium is
+# missing (apt-get, as root).
 # Then builds the module (scripts/build.sh), builds the `uspacy-mock`
 # binary for the host, and runs both suites. The browser suite prints a
 # closing `N passed, N failed` line.
@@ -24,7 +22,6 @@ set -euo pipefail
 
 package_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workspace_dir="$(cd "$package_dir/.." && pwd)"
-bindgen_version=0.2.130
 
 step() {
     printf '\n==> %s\n' "$*"
@@ -60,24 +57,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-    step "adding the Rust target wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown
-fi
-
-if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
-    step "installing wasm-bindgen-cli $bindgen_version (cargo install)"
-    # Without --locked: the CLI's lock file pins a dependency version that
-    # the registry no longer serves.
-    cargo install wasm-bindgen-cli --version "$bindgen_version"
-fi
-
+bash "$package_dir/scripts/setup.sh"
 cd "$package_dir"
-installed_marker=node_modules/.package-lock.json
-if [[ ! -f "$installed_marker" || package-lock.json -nt "$installed_marker" ]]; then
-    step "installing the npm dev dependencies (npm ci)"
-    npm ci --no-audit --no-fund
-fi
 
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [[ "${USPACY_WEB_SKIP_BROWSER:-}" != 1 && ! -x "$chromium" ]]; then

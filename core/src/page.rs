@@ -498,8 +498,8 @@ impl Client {
     }
 
     /// Like [`Client::paginate_pages`], with each item as its JSON text, for
-    /// bindings whose host language parses JSON faster than it converts a
-    /// [`Value`] (Python's `json.loads`).
+    /// bindings that build their host language's objects straight from the
+    /// text rather than from a [`Value`] (the Python package).
     pub fn paginate_raw_pages(
         &self,
         op_id: &str,

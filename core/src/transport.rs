@@ -179,7 +179,7 @@ fn transport_error(op: &Operation, url: &Url, error: reqwest::Error) -> Error {
         .finish()
 }
 
-/// The first line of a cause. In browsers reqwest wraps the `fetch`
+/// Returns the first line of a cause. In browsers reqwest wraps the `fetch`
 /// rejection as `JsValue(TypeError: Failed to fetch` followed by the
 /// JavaScript stack; the message keeps `TypeError: Failed to fetch`.
 fn cause_text(text: &str) -> String {

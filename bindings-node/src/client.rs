@@ -197,10 +197,15 @@ impl NativeClient {
     /// running finish; later calls fail with a configuration error.
     #[napi(catch_unwind)]
     pub fn close(&self) {
-        self.client
+        let client = self
+            .client
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
+        // Closes the clones held by running calls too (see `Client::close`).
+        if let Some(client) = client {
+            client.close();
+        }
         self.tokens.release();
     }
 }

@@ -222,6 +222,26 @@ describe('token provider', () => {
 })
 
 describe('refresh', () => {
+  test('a refresh running at close() is not reported', async () => {
+    const issued = await mock.tokens(-5)
+    const pairs = []
+    const client = new Uspacy({
+      baseUrl: mock.baseUrl,
+      credentials: { accessToken: issued.access_token, refreshToken: issued.refresh_token },
+      onTokens: (pair) => pairs.push(pair),
+    })
+    await mock.fault({ route: 'POST /auth/v1/auth/refresh_token', kind: 'latency', latency_ms: 300, times: 1 })
+
+    const call = client.crm.items.list('deals', { list: 1 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    client.close()
+    const page = await call
+
+    assert.ok(page.data.length > 0)
+    assert.equal((await requestsTo('POST', '/auth/v1/auth/refresh_token')).length, 1)
+    assert.deepEqual(pairs, [])
+  })
+
   test('expired access token is refreshed first', async () => {
     const issued = await mock.tokens(-5)
     const pairs = []

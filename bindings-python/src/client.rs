@@ -395,8 +395,11 @@ impl NativeClient {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        // The pool's connections close when the last clone is dropped.
-        drop(client);
+        // Closes the clones held by running calls too (see `Client::close`);
+        // the pool's connections close when the last clone is dropped.
+        if let Some(client) = client {
+            client.close();
+        }
     }
 
     fn __repr__(&self) -> String {

@@ -1,7 +1,7 @@
 """Sign-in with each kind of credentials, token persistence and refresh."""
 
 import asyncio
-from typing import List
+from typing import Any, List
 
 import pytest
 
@@ -209,3 +209,27 @@ def test_failing_callback_is_logged_not_raised(mock: Mock, caplog: pytest.LogCap
     assert len(warnings) == 1
     assert "on_tokens" in warnings[0].getMessage()
     assert isinstance(warnings[0].exc_info[1], OSError)
+
+
+def test_refresh_running_at_close_is_not_reported(mock: Mock) -> None:
+    issued = mock.issue_tokens(-5)
+    pairs: List[uspacy.TokenPair] = []
+    mock.fault(f"POST {REFRESH}", "latency", times=1, latency_ms=300)
+
+    async def scenario() -> Any:
+        client = uspacy.AsyncClient(
+            base_url=mock.base_url,
+            access_token=issued["access_token"],
+            refresh_token=issued["refresh_token"],
+            on_tokens=pairs.append,
+        )
+        call = asyncio.ensure_future(client.crm.items.list("deals", list=1))
+        await asyncio.sleep(0.1)
+        await client.close()
+        return await call
+
+    page = asyncio.run(scenario())
+
+    assert page["data"]
+    assert len(mock.requests_to("POST", REFRESH)) == 1
+    assert pairs == []

@@ -1,7 +1,6 @@
 //! `WasmClient`: one core [`Client`] behind the JavaScript `Uspacy` class.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::RefCell;
 
 use bytes::Bytes;
 use js_sys::{Array, Function, Reflect, Uint8Array};
@@ -21,8 +20,6 @@ use crate::tokens::{pair_to_js, TokenStore, WebTokenHook};
 pub struct WasmClient {
     /// `None` once `close()` has run.
     client: RefCell<Option<Client>>,
-    /// Shared with the token hook, which ignores pairs after `close()`.
-    closed: Rc<Cell<bool>>,
     base_url: String,
     storage_key: Option<String>,
     cross_tab_lock: bool,
@@ -155,8 +152,11 @@ impl WasmClient {
     /// Drops the core client and its callbacks. Calls already running
     /// finish; later calls fail with a configuration error.
     pub fn close(&self) {
-        self.closed.set(true);
-        self.client.borrow_mut().take();
+        // Closes the clones held by running calls too (see `Client::close`),
+        // so a refresh still running no longer stores or reports its pair.
+        if let Some(client) = self.client.borrow_mut().take() {
+            client.close();
+        }
     }
 }
 
@@ -228,11 +228,9 @@ fn build(
         }
     }
     let storage_key = store.as_ref().map(TokenStore::key);
-    let closed = Rc::new(Cell::new(false));
     if store.is_some() || on_tokens.is_some() {
         builder = builder.on_tokens(WebTokenHook {
             store,
-            closed: closed.clone(),
             listener: on_tokens,
         });
     }
@@ -240,7 +238,6 @@ fn build(
     Ok(WasmClient {
         base_url: client.base_url(),
         client: RefCell::new(Some(client)),
-        closed,
         storage_key,
         cross_tab_lock,
     })

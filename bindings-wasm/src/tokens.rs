@@ -5,7 +5,7 @@
 //! and later page loads. A `tokenProvider` supplies access tokens for
 //! provider credentials.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
@@ -194,10 +194,6 @@ pub fn describe(error: &JsValue) -> String {
 /// another tab refreshed is adopted instead of refreshing again.
 pub struct WebTokenHook {
     pub store: Option<TokenStore>,
-    /// Set by `close()`. A refresh that was running then must not store its
-    /// pair or report it, or a sign-out that closed the client would find
-    /// the tokens stored again.
-    pub closed: Rc<Cell<bool>>,
     /// The JavaScript layer's wrapper of `onTokens`, which catches what the
     /// user's function throws.
     pub listener: Option<Function>,
@@ -205,9 +201,6 @@ pub struct WebTokenHook {
 
 impl TokenHook for WebTokenHook {
     fn on_tokens(&self, tokens: &TokenPair) {
-        if self.closed.get() {
-            return;
-        }
         if let Some(store) = &self.store {
             store.save(tokens);
         }

@@ -8,6 +8,7 @@
 //! calls fail fast with the last failure instead of sending an expired token.
 //! A 401 or 403 from the refresh endpoint ends the session for good.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -62,6 +63,10 @@ pub(crate) struct Session {
     hook: Option<Arc<dyn TokenHook>>,
     refresh_lock: Option<Arc<dyn RefreshLock>>,
     skew: Duration,
+    /// Set by [`crate::Client::close`]: a refresh still running then keeps
+    /// its pair for its own call but no longer reports it to the hook, so a
+    /// sign-out that closed the client does not find the pair stored again.
+    closed: AtomicBool,
 }
 
 impl Session {
@@ -88,7 +93,12 @@ impl Session {
             hook: config.token_hook.clone(),
             refresh_lock: config.refresh_lock.clone(),
             skew: config.refresh_skew,
+            closed: AtomicBool::new(false),
         }
+    }
+
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
     }
 
     fn lock(&self) -> MutexGuard<'_, TokenState> {
@@ -328,7 +338,11 @@ impl Session {
                 generation: state.generation,
             }
         };
-        if let Some(hook) = &self.hook {
+        if let Some(hook) = self
+            .hook
+            .as_ref()
+            .filter(|_| !self.closed.load(Ordering::SeqCst))
+        {
             let stored = self.tokens().unwrap_or(pair);
             hook.on_tokens(&stored);
         }

@@ -1,6 +1,7 @@
 //! [`Client`] and its builder: the request flow every operation goes through.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ struct Inner {
     transport: Transport,
     auth: AuthState,
     retry: RetryPolicy,
+    /// Set by [`Client::close`].
+    closed: AtomicBool,
 }
 
 enum AuthState {
@@ -174,6 +177,7 @@ impl ClientBuilder {
                 transport,
                 auth,
                 retry: config.retry,
+                closed: AtomicBool::new(false),
             }),
         })
     }
@@ -206,6 +210,25 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// Marks the client and every clone of it closed: a token pair renewed
+    /// from now on, by a call still running or by any clone, is no longer
+    /// reported to the token hook. Without that, closing a client at
+    /// sign-out and forgetting its stored pair could be undone by a refresh
+    /// that was still running. Calls still work; the bindings reject calls
+    /// on a closed client themselves, and the connections close when the
+    /// last clone is dropped.
+    pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::SeqCst);
+        if let AuthState::Session(session) = &self.inner.auth {
+            session.close();
+        }
+    }
+
+    /// Whether [`Client::close`] was called on this client or a clone.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::SeqCst)
     }
 
     /// Returns the portal's base URL (a webhook key in it reads `***`).

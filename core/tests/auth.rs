@@ -609,3 +609,51 @@ async fn short_lived_tokens_not_refreshed_every_call() {
         "a 20 s token is not renewed by the 30 s skew"
     );
 }
+
+#[tokio::test]
+async fn close_silences_a_running_refresh() {
+    let mock = mock().await;
+    let (client, seen) = token_client(&mock, -10);
+    mock.inject(
+        Fault::on("POST /auth/v1/auth/refresh_token")
+            .times(1)
+            .latency(Duration::from_millis(300)),
+    );
+    let running = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .call(
+                    "crm.items.list",
+                    &json!({"entity_code": "deals"}),
+                    &json!({"list": 1}),
+                    Body::None,
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    client.close();
+
+    assert!(client.is_closed());
+    let page = running
+        .await
+        .unwrap()
+        .expect("a call already running finishes");
+    assert!(page["data"].is_array());
+    assert_eq!(mock.count("POST", "/auth/v1/auth/refresh_token"), 1);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the renewed pair was reported after close"
+    );
+
+    // Nor is a pair renewed later, by this client or a clone.
+    client
+        .clone()
+        .refresh()
+        .await
+        .expect("the refresh itself still works");
+    assert_eq!(mock.count("POST", "/auth/v1/auth/refresh_token"), 2);
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -64,6 +64,17 @@ def lead(phone: str, email: str, interests: str, channel: str, amount: str, stat
     print(f"ok: contact {contact['id']} and deal {deal['id']} ({status}) match the form")
 
 
+def contact(phone: str, title: str, first_name: str, last_name: str) -> None:
+    """Check for one contact with the phone, stored with the title and the first and last names."""
+    with client() as api:
+        found = api.crm.items.list("contacts", list=10, query={"phone": [phone]})["data"]
+    check(len(found) == 1, f"expected one contact with phone {phone}, found {len(found)}")
+    stored = stored_item("contacts", found[0]["id"])
+    for key, expected in (("title", title), ("first_name", first_name), ("last_name", last_name)):
+        check(stored.get(key) == expected, f"contact {stored['id']} {key} is {stored.get(key)!r}, expected {expected!r}")
+    print(f"ok: contact {stored['id']} with phone {phone} is {title!r}")
+
+
 def companies_total(expected: str) -> None:
     with client() as api:
         total = api.crm.items.list("companies", list=1)["meta"]["total"]
@@ -200,6 +211,7 @@ def webhook_task(receiver_url: str, payload_path: str) -> None:
 COMMANDS = {
     "webhook-task": webhook_task,
     "lead": lead,
+    "contact": contact,
     "companies-total": companies_total,
     "companies-match": companies_match,
     "change-companies": change_companies,

@@ -98,16 +98,31 @@ expect_no_line() {
     fi
 }
 
-# Runs one scenario that must fail, and sets `out` to its stdout and stderr:
-# `expect_failure WHAT LANG SCENARIO ARGS...`, WHAT naming the bad input.
+# Runs one scenario that must fail with exit status 1, and sets `out` to its
+# stdout and stderr: `expect_failure WHAT LANG SCENARIO ARGS...`, WHAT naming
+# the bad input.
 expect_failure() {
-    local what=$1
+    local what=$1 status=0
     shift
-    if out=$(run "$@" 2>&1); then
+    out=$(run "$@" 2>&1) || status=$?
+    if [[ $status -eq 0 ]]; then
         printf 'examples/test.sh: %s was accepted:\n%s\n' "$what" "$out" >&2
         exit 1
     fi
+    if [[ $status -ne 1 ]]; then
+        printf 'examples/test.sh: %s: exit status %s, expected 1:\n%s\n' "$what" "$status" "$out" >&2
+        exit 1
+    fi
     echo "$out"
+}
+
+# Fails unless OUTPUT is one line, so an error came without a traceback or
+# stack trace: `expect_single_line OUTPUT`.
+expect_single_line() {
+    if [[ $(wc -l <<<"$1") -ne 1 ]]; then
+        printf 'examples/test.sh: expected one output line, got:\n%s\n' "$1" >&2
+        exit 1
+    fi
 }
 
 csv=examples/data/companies.csv
@@ -171,9 +186,32 @@ PY
     expect_line '^error: deal funnel 99 not found or has no stages$' "$out"
     check lead "$phone" "$email" service,training expo 17250.12 open
 
+    step "$lang: lead capture, the common options are accepted after the command too"
+    expect_failure "a funnel without stages after the command" "$lang" lead_capture submit --form "$form" \
+        --funnel 99 --write --interests-field uf_crm_1716200001 --channel-field uf_crm_1716200002
+    expect_line '^error: deal funnel 99 not found or has no stages$' "$out"
+    check lead "$phone" "$email" service,training expo 17250.12 open
+
     step "$lang: lead capture, an amount that is not a number is rejected"
     expect_failure "the amount 12,5" "$lang" lead_capture submit --form "$form" --amount 12,5
     expect_line "^error: amount '12,5' is not a number$" "$out"
+    # Every version quotes the text in single quotes, even one that contains one.
+    expect_failure "the amount 12'5" "$lang" lead_capture submit --form "$form" --amount "12'5"
+    expect_line "^error: amount '12'5' is not a number$" "$out"
+    check lead "$phone" "$email" service,training expo 17250.12 open
+
+    # Rust reads the file before it looks at the environment, and so do the
+    # others, so the same bad input gives the same first error.
+    step "$lang: lead capture, a form file that cannot be read is the first error"
+    USPACY_BASE_URL='' expect_failure "a missing form file" "$lang" lead_capture submit --form "$work_dir/missing.json"
+    expect_single_line "$out"
+    expect_line "^error: cannot read $work_dir/missing.json: No such file or directory \(os error 2\)$" "$out"
+    printf '{"first_name": "\377", "phone": "%s", "email": "%s"}' "$phone" "$email" >"$work_dir/invalid-utf8-$lang.json"
+    expect_failure "a form file of invalid UTF-8" "$lang" lead_capture submit --form "$work_dir/invalid-utf8-$lang.json"
+    expect_single_line "$out"
+    expect_line "^error: cannot read $work_dir/invalid-utf8-$lang.json: stream did not contain valid UTF-8$" "$out"
+    USPACY_BASE_URL='' expect_failure "a payment file of invalid UTF-8" "$lang" lead_capture paid --payment "$work_dir/invalid-utf8-$lang.json"
+    expect_line "^error: cannot read $work_dir/invalid-utf8-$lang.json: stream did not contain valid UTF-8$" "$out"
     check lead "$phone" "$email" service,training expo 17250.12 open
 
     step "$lang: lead capture, a payment callback of another status changes nothing"
@@ -187,6 +225,10 @@ PY
     out=$(run "$lang" lead_capture paid --payment "$work_dir/payment-failed-$lang.json")
     echo "$out"
     expect_line "^payment status is 'failed', not 'success': nothing to do$" "$out"
+    printf '{"status": null, "phone": "%s"}' "$phone" >"$work_dir/payment-null-$lang.json"
+    out=$(run "$lang" lead_capture paid --payment "$work_dir/payment-null-$lang.json")
+    echo "$out"
+    expect_line "^payment status is null, not 'success': nothing to do$" "$out"
     check unchanged deals "$work_dir/deals-before.json"
 
     # Without a phone and an e-mail the contact search has no filter and
@@ -210,11 +252,56 @@ PY
     check lead "$phone" "$email" service,training expo 17250.12 SUCCESS
 
     step "$lang: lead capture, a repeated payment callback changes nothing"
-    out=$(run "$lang" lead_capture paid --payment "$payment")
+    out=$(run "$lang" lead_capture paid --payment "$payment" --funnel 1 --write)
     echo "$out"
     expect_line '^deal already won: id=[0-9]+ stage=5' "$out"
     check lead "$phone" "$email" service,training expo 17250.12 SUCCESS
 done
+
+# A number in the form file is text, null is no value, and any other type is
+# rejected, before anything is written.
+for lang in python node rust; do
+    case "$lang" in
+        python) phone=380501110011 ;;
+        node) phone=380501110012 ;;
+        rust) phone=380501110013 ;;
+    esac
+    "$python" - "$work_dir" "$lang" "$phone" <<'PY'
+import json, sys
+work_dir, lang, phone = sys.argv[1:]
+forms = {
+    "typed": {"first_name": None, "last_name": "Тестова", "phone": int(phone),
+              "interests": "Опалення,Сервіс", "channel": "Сайт", "amount": 100},
+    "number-channel": {"last_name": "Тестова", "phone": int(phone), "channel": 5},
+    "boolean-name": {"first_name": True, "phone": int(phone)},
+}
+for name, form in forms.items():
+    with open(f"{work_dir}/{name}-{lang}.json", "w", encoding="utf-8") as handle:
+        json.dump(form, handle, ensure_ascii=False)
+PY
+
+    step "$lang: lead capture, a form with a null first name and a numeric phone"
+    out=$(run "$lang" lead_capture submit --form "$work_dir/typed-$lang.json")
+    echo "$out"
+    expect_line '^contact created: id=[0-9]+ interests=heating,service$' "$out"
+    expect_line '^deal created: id=[0-9]+ funnel=1 stage=1 amount=100.00 UAH$' "$out"
+    sed -E 's/id=[0-9]+/id=N/g' <<<"$out" >"$work_dir/typed-$lang.out"
+    check contact "$phone" "Тестова" "" "Тестова"
+
+    step "$lang: lead capture, a numeric channel is a title, and a boolean name is rejected"
+    expect_failure "the channel 5" "$lang" lead_capture submit --form "$work_dir/number-channel-$lang.json"
+    expect_single_line "$out"
+    expect_line "^error: '5' is not an option of uf_crm_1716200002; options: " "$out"
+    expect_failure "the first name true" "$lang" lead_capture submit --form "$work_dir/boolean-name-$lang.json"
+    expect_single_line "$out"
+    expect_line "^error: $work_dir/boolean-name-$lang.json: first_name must be a string, not true$" "$out"
+    check contact "$phone" "Тестова" "" "Тестова"
+done
+for lang in node rust; do
+    cmp "$work_dir/typed-python.out" "$work_dir/typed-$lang.out" \
+        || { echo "examples/test.sh: the Python and $lang outputs for the typed form differ" >&2; exit 1; }
+done
+echo "ok: the Python, Node.js and Rust outputs for the typed form are identical"
 
 # The amounts are ones where rounding the float differs from rounding the
 # text (1.015, 2.675, 17250.125), edge cases of the Rust unit tests, and text
@@ -314,6 +401,9 @@ files = {
     "unclosed-quote": header + row(31, "Нова Д") + row(32, '"Нова Е'),
     "text-after-quote": header + row(41, '"Нова Є"x'),
     "create-fails": header + row(51, "Нова Ж"),
+    # Python's csv module rejects a cell of more than 131072 characters by default.
+    "long-cell": header.replace("email\r\n", "email,note\r\n")
+        + row(61, "Нова З").replace("\r\n", "," + "x" * 200000 + "\r\n"),
 }
 for name, text in files.items():
     with open(f"{work_dir}/{name}-{lang}.csv", "w", encoding="utf-8", newline="") as handle:
@@ -336,8 +426,14 @@ PY
     check fault-once "POST /crm/v1/entities/companies" 422
     expect_failure "a rejected create" "$lang" bulk_import "$work_dir/create-fails-$lang.csv"
     expect_no_line '^done:' "$out"
+    expect_line "^error: creating the company of line 2 failed: validation failed: Injected validation error\. \(POST $USPACY_BASE_URL/crm/v1/entities/companies -> 422\)$" "$out"
     check faults-used
     check unchanged companies "$work_dir/companies-before.json"
+
+    step "$lang: bulk import reads a cell of 200000 characters"
+    out=$(run "$lang" bulk_import "$work_dir/long-cell-$lang.csv" --dry-run)
+    echo "$out"
+    expect_line '^import planned: create=1 update=0 unchanged=0$' "$out"
 
     step "$lang: bulk import of a CSV with a byte order mark, a blank line and quoted cells"
     out=$(run "$lang" bulk_import "$work_dir/import-$lang.csv")
@@ -360,6 +456,18 @@ for lang in python node rust; do
     grep -q '\[##############################\]' "$work_dir/progress-$lang.txt" \
         || { echo "examples/test.sh: $lang export drew no full progress bar" >&2; exit 1; }
     check export-matches "$work_dir/deals-$lang.csv" 1
+
+    step "$lang: export prints an SDK error as one error line"
+    check fault-once "GET /crm/v1/entities/deals" 404
+    expect_failure "a 404 response" "$lang" export_deals --funnel 1 --out "$work_dir/unused-$lang.csv"
+    expect_single_line "$out"
+    expect_line "^error: reading the number of deals failed: not found: Not Found \(GET $USPACY_BASE_URL/crm/v1/entities/deals\?list=1&funnel_id=1 -> 404\)$" "$out"
+    check faults-used
+
+    step "$lang: export without a portal and credentials names the portal variables"
+    USPACY_BASE_URL='' USPACY_EMAIL='' expect_failure "no portal and no credentials" "$lang" export_deals --funnel 1 --out "$work_dir/unused-$lang.csv"
+    expect_single_line "$out"
+    expect_line '^error: set USPACY_BASE_URL \(a mock portal\) or USPACY_DOMAIN \(a live portal\) and credentials$' "$out"
 done
 for lang in node rust; do
     cmp "$work_dir/deals-python.csv" "$work_dir/deals-$lang.csv" \

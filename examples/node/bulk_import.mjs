@@ -8,18 +8,16 @@
 // a company field code is sent as that field. For a list field the cell
 // contains option titles (separated by ";"), which are mapped to option values
 // through the field definitions.
-import { readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 
-import { connect, fail, mapTitles, mayWrite } from './common.mjs'
+import { connect, exitOnSdkError, fail, mapTitles, mayWrite, optionsOf, parseOptions, readText } from './common.mjs'
 
 const DEFAULT_CSV = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'companies.csv')
 const BASE_COLUMNS = ['title', 'edrpou', 'city', 'phone', 'email']
 const SHOWN_ACTIONS = 5
 
-const { values: args, positionals } = parseArgs({
+const { values: args, positionals } = parseOptions({
   allowPositionals: true,
   options: {
     'edrpou-field': { type: 'string', default: 'uf_crm_1716200003' },
@@ -28,6 +26,7 @@ const { values: args, positionals } = parseArgs({
     verbose: { type: 'boolean', default: false },
   },
 })
+if (positionals.length > 1) fail(`unknown argument ${positionals[1]}`)
 const csvPath = positionals[0] ?? DEFAULT_CSV
 const edrpouField = args['edrpou-field']
 
@@ -97,7 +96,7 @@ function parseCsv(text) {
 // The header must name every base column, and each row must have as many
 // cells as the header.
 function readRows(path) {
-  let text = readFileSync(path, 'utf8')
+  let text = readText(path)
   // Spreadsheet programs often start a UTF-8 CSV with a byte order mark.
   if (text.startsWith('\uFEFF')) text = text.slice(1)
   let records
@@ -128,8 +127,7 @@ function companyBody(row, line, extraFields) {
   for (const [code, field] of Object.entries(extraFields)) {
     const cell = row[code] ?? ''
     if (field.type === 'list') {
-      const options = new Map((field.values ?? []).map((o) => [o.title, o.value]))
-      const values = mapTitles(options, cell.split(';'), code, `line ${line}: `)
+      const values = mapTitles(optionsOf(field), cell.split(';'), code, `line ${line}: `)
       body[code] = field.multiple ? values : (values[0] ?? null)
     } else {
       body[code] = cell
@@ -155,9 +153,11 @@ const { header, rows } = readRows(csvPath)
 const { client, live } = connect()
 try {
   const write = mayWrite(live, args.write) && !args['dry-run']
-  const fields = Object.fromEntries((await client.crm.fields.list('companies')).data.map((f) => [f.code, f]))
-  if (!fields[edrpouField]) fail(`field ${edrpouField} not found among the fields of companies`)
-  const extraFields = Object.fromEntries(header.filter((c) => !BASE_COLUMNS.includes(c) && fields[c]).map((c) => [c, fields[c]]))
+  const fieldList = (await exitOnSdkError('listing the fields of companies', () => client.crm.fields.list('companies'))).data
+  // A Map, so that a column named like an Object property (constructor) matches no field.
+  const fields = new Map(fieldList.map((f) => [f.code, f]))
+  if (!fields.has(edrpouField)) fail(`field ${edrpouField} not found among the fields of companies`)
+  const extraFields = Object.fromEntries(header.filter((c) => !BASE_COLUMNS.includes(c) && fields.has(c)).map((c) => [c, fields.get(c)]))
 
   // Every row is checked before the first change, so a bad row leaves the
   // portal as it was.
@@ -168,18 +168,20 @@ try {
 
   // One pass over every company, a page at a time, keeps only the EDRPOU index.
   const byEdrpou = new Map()
-  for await (const company of client.crm.items.iter('companies', { list: 100 })) {
-    const code = company[edrpouField]
-    if (!code) continue
-    const kept = { id: company.id, title: company.title, city: company.city, phone: company.phone, email: company.email, [edrpouField]: code }
-    for (const extra of Object.keys(extraFields)) kept[extra] = company[extra]
-    byEdrpou.set(String(code), kept)
-  }
+  await exitOnSdkError('listing the companies', async () => {
+    for await (const company of client.crm.items.iter('companies', { list: 100 })) {
+      const code = company[edrpouField]
+      if (!code) continue
+      const kept = { id: company.id, title: company.title, city: company.city, phone: company.phone, email: company.email, [edrpouField]: code }
+      for (const extra of Object.keys(extraFields)) kept[extra] = company[extra]
+      byEdrpou.set(String(code), kept)
+    }
+  })
   console.log(`read ${byEdrpou.size} companies with an EDRPOU code; ${rows.length} rows in ${basename(csvPath)}`)
 
   const counts = { create: 0, update: 0, unchanged: 0 }
   let shown = 0
-  for (const [index, { cells: row }] of rows.entries()) {
+  for (const [index, { line, cells: row }] of rows.entries()) {
     const body = bodies[index]
     const existing = byEdrpou.get(row.edrpou)
     const action = !existing ? 'create' : differs(existing, body) ? 'update' : 'unchanged'
@@ -187,10 +189,11 @@ try {
     if (action === 'unchanged') continue
 
     if (write && action === 'create') {
+      const created = await exitOnSdkError(`creating the company of line ${line}`, () => client.crm.items.create('companies', body))
       // A later row with the same code is compared with this company.
-      byEdrpou.set(row.edrpou, await client.crm.items.create('companies', body))
+      byEdrpou.set(row.edrpou, created)
     } else if (write) {
-      await client.crm.items.update('companies', existing.id, body)
+      await exitOnSdkError(`updating company ${existing.id} (line ${line})`, () => client.crm.items.update('companies', existing.id, body))
     }
     // Printed after the change, so a "done:" line means it was made.
     if (args.verbose || shown < SHOWN_ACTIONS) {

@@ -12,18 +12,19 @@ through the field definitions.
 
 import argparse
 import csv
+import io
 import pathlib
 
-from common import connect, fail, map_titles, may_write
+from common import connect, exit_on_sdk_error, fail, map_titles, may_write, options_of, read_text
 
-DEFAULT_CSV = pathlib.Path(__file__).resolve().parent.parent / "data" / "companies.csv"
+DEFAULT_CSV = str(pathlib.Path(__file__).resolve().parent.parent / "data" / "companies.csv")
 BASE_COLUMNS = ("title", "edrpou", "city", "phone", "email")
 SHOWN_ACTIONS = 5
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Create or update companies from a CSV, matched by EDRPOU.")
-    parser.add_argument("csv", nargs="?", type=pathlib.Path, default=DEFAULT_CSV,
+    parser.add_argument("csv", nargs="?", default=DEFAULT_CSV,
                         help="CSV file (default examples/data/companies.csv)")
     parser.add_argument("--edrpou-field", default="uf_crm_1716200003", help="code of the EDRPOU field")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
@@ -32,32 +33,36 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def read_rows(path: pathlib.Path) -> "tuple[list[str], list[tuple[int, dict]]]":
+def read_rows(path: str) -> "tuple[list[str], list[tuple[int, dict]]]":
     """Read the CSV's header and its data rows as (first line, {column: cell}).
 
     The header must name every base column, and each row must have as many
     cells as the header.
     """
+    text = read_text(path)
+    # Spreadsheet programs often start a UTF-8 CSV with a byte order mark.
+    text = text.removeprefix("\ufeff")
+    # The csv module rejects a cell of more than 131072 characters by default,
+    # and the Rust and Node.js parsers have no limit. 2**31 - 1 is the largest
+    # value the limit takes on every platform, as it is a C long.
+    csv.field_size_limit(2**31 - 1)
     records = []
-    # utf-8-sig drops the byte order mark that spreadsheet programs often put
-    # at the start of a UTF-8 CSV.
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        # In strict mode the reader rejects a quoted cell that is not closed
-        # or that has text after its closing quote, as the Rust and Node.js
-        # parsers do, instead of guessing the cell.
-        reader = csv.reader(handle, strict=True)
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                fail(f"{path}: {describe_csv_error(error, line, reader.line_num)}")
-            # The reader returns a blank line as an empty record, which
-            # csv.DictReader skips too.
-            if cells:
-                records.append((line, cells))
+    # In strict mode the reader rejects a quoted cell that is not closed or
+    # that has text after its closing quote, as the Rust and Node.js parsers
+    # do, instead of guessing the cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            fail(f"{path}: {describe_csv_error(error, line, reader.line_num)}")
+        # The reader returns a blank line as an empty record, which
+        # csv.DictReader skips too.
+        if cells:
+            records.append((line, cells))
 
     header = records[0][1] if records else []
     rows = []
@@ -96,8 +101,7 @@ def company_body(row: dict, line: int, edrpou_field: str, extra_fields: dict) ->
     for code, field in extra_fields.items():
         cell = row.get(code, "")
         if field.get("type") == "list":
-            options = {o["title"]: o["value"] for o in field.get("values") or []}
-            values = map_titles(options, cell.split(";"), code, f"line {line}: ")
+            values = map_titles(options_of(field), cell.split(";"), code, f"line {line}: ")
             if field.get("multiple"):
                 body[code] = values
             else:
@@ -130,7 +134,8 @@ def main() -> None:
     client, live = connect()
     with client:
         write = may_write(live, args.write) and not args.dry_run
-        fields = {f["code"]: f for f in client.crm.fields.list("companies")["data"]}
+        with exit_on_sdk_error("listing the fields of companies"):
+            fields = {f.get("code"): f for f in client.crm.fields.list("companies")["data"]}
         if args.edrpou_field not in fields:
             fail(f"field {args.edrpou_field} not found among the fields of companies")
         extra_fields = {c: fields[c] for c in header if c not in BASE_COLUMNS and c in fields}
@@ -141,17 +146,19 @@ def main() -> None:
         for line, row in rows:
             edrpou = row["edrpou"]
             if not (edrpou.isascii() and edrpou.isdigit()) or len(edrpou) != 8:
-                fail(f"line {line}: EDRPOU {edrpou!r} is not 8 digits")
+                fail(f"line {line}: EDRPOU '{edrpou}' is not 8 digits")
             bodies.append(company_body(row, line, args.edrpou_field, extra_fields))
 
         # One pass over every company, a page at a time, keeps only the EDRPOU index.
         by_edrpou = {}
-        for company in client.crm.items.iter("companies", list=100):
-            code = company.get(args.edrpou_field)
-            if code:
-                by_edrpou[str(code)] = {k: company.get(k) for k in ("id", "title", "city", "phone", "email",
-                                                                   args.edrpou_field, *extra_fields)}
-        print(f"read {len(by_edrpou)} companies with an EDRPOU code; {len(rows)} rows in {args.csv.name}")
+        with exit_on_sdk_error("listing the companies"):
+            for company in client.crm.items.iter("companies", list=100):
+                code = company.get(args.edrpou_field)
+                if code:
+                    by_edrpou[str(code)] = {k: company.get(k) for k in ("id", "title", "city", "phone", "email",
+                                                                       args.edrpou_field, *extra_fields)}
+        file_name = pathlib.Path(args.csv).name
+        print(f"read {len(by_edrpou)} companies with an EDRPOU code; {len(rows)} rows in {file_name}")
 
         counts = {"create": 0, "update": 0, "unchanged": 0}
         shown = 0
@@ -168,10 +175,12 @@ def main() -> None:
                 continue
 
             if write and action == "create":
-                # A later row with the same code is compared with this company.
-                by_edrpou[row["edrpou"]] = client.crm.items.create("companies", body)
+                with exit_on_sdk_error(f"creating the company of line {line}"):
+                    # A later row with the same code is compared with this company.
+                    by_edrpou[row["edrpou"]] = client.crm.items.create("companies", body)
             elif write:
-                client.crm.items.update("companies", existing["id"], body)
+                with exit_on_sdk_error(f"updating company {existing['id']} (line {line})"):
+                    client.crm.items.update("companies", existing["id"], body)
             # Printed after the change, so a "done:" line means it was made.
             if args.verbose or shown < SHOWN_ACTIONS:
                 verb = "done" if write else "plan"

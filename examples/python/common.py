@@ -1,9 +1,11 @@
 """Shared pieces of the Python scenarios: the client from the environment,
-the write guard and the mapping of list-field option titles to values."""
+the write guard, the mapping of list-field option titles to values, and the
+error messages that match those of the Rust and Node.js scenarios."""
 
+import contextlib
 import os
 import sys
-from typing import NoReturn
+from typing import Iterator, NoReturn
 
 import uspacy
 
@@ -13,12 +15,47 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+@contextlib.contextmanager
+def exit_on_sdk_error(action: str) -> Iterator[None]:
+    """Turn an SDK error raised in the block into `error: {action} failed: {error}` and exit status 1.
+
+    The SDK's message contains no secret (it redacts tokens and webhook keys)
+    and no request or response body.
+    """
+    try:
+        yield
+    except uspacy.UspacyError as error:
+        fail(f"{action} failed: {error}")
+
+
+def os_error_text(error: OSError) -> str:
+    """Return an OS error as Rust's std::io::Error prints it: "No such file or directory (os error 2)"."""
+    if error.errno is None or error.strerror is None:
+        return str(error)
+    return f"{error.strerror} (os error {error.errno})"
+
+
+def read_text(path: str) -> str:
+    """Read a UTF-8 text file, failing with the Rust version's message when it cannot be read or decoded."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        fail(f"cannot read {path}: {os_error_text(error)}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Rust's fs::read_to_string reports invalid UTF-8 with this text.
+        fail(f"cannot read {path}: stream did not contain valid UTF-8")
+
+
 def connect() -> "tuple[uspacy.Client, bool]":
     """Build a client from USPACY_* variables; return it and whether the portal is live.
 
     USPACY_BASE_URL selects a local mock portal, USPACY_DOMAIN a live one
     (https://{domain}.uspacy.ua). Credentials are tried in this order:
-    e-mail and password, app id and secret, incoming-webhook URL.
+    e-mail and password, app id and secret, incoming-webhook URL. An empty
+    variable counts as unset.
     """
     base_url = os.environ.get("USPACY_BASE_URL")
     domain = os.environ.get("USPACY_DOMAIN")
@@ -38,7 +75,9 @@ def connect() -> "tuple[uspacy.Client, bool]":
     else:
         fail("missing credentials: set USPACY_EMAIL and USPACY_PASSWORD, "
              "USPACY_CLIENT_ID and USPACY_CLIENT_SECRET, or USPACY_WEBHOOK_URL")
-    return uspacy.Client(**portal, **credentials), domain is not None
+    with exit_on_sdk_error("building the client"):
+        client = uspacy.Client(**portal, **credentials)
+    return client, not base_url
 
 
 def may_write(live: bool, write_flag: bool) -> bool:
@@ -49,13 +88,31 @@ def may_write(live: bool, write_flag: bool) -> bool:
     return True
 
 
+def options_of(field: dict) -> "dict[str, str]":
+    """Return {option title: option value} of a list field definition.
+
+    An option without a title or a value is left out, because no title can select it.
+    """
+    options = {}
+    for option in field.get("values") or []:
+        title, value = option.get("title"), option.get("value")
+        # The first option of a title wins, as in the other versions.
+        if title is not None and value is not None:
+            options.setdefault(title, value)
+    return options
+
+
 def list_options(client: uspacy.Client, entity: str, field_code: str) -> "dict[str, str]":
     """Return {option title: option value} of a list field, read from the field definitions."""
-    for field in client.crm.fields.list(entity)["data"]:
-        if field["code"] == field_code:
-            if field.get("type") != "list":
-                fail(f"field {field_code} of {entity} is of type {field.get('type')}, not list")
-            return {option["title"]: option["value"] for option in field.get("values") or []}
+    with exit_on_sdk_error(f"listing the fields of {entity}"):
+        fields = client.crm.fields.list(entity)["data"]
+    for field in fields:
+        if field.get("code") == field_code:
+            field_type = field.get("type")
+            if field_type != "list":
+                shown_type = "(none)" if field_type is None else field_type
+                fail(f"field {field_code} of {entity} is of type {shown_type}, not list")
+            return options_of(field)
     fail(f"field {field_code} not found among the fields of {entity}")
 
 

@@ -8,10 +8,10 @@ Only one page of deals is in memory at a time; the progress bar goes to stderr.
 
 import argparse
 import csv
-import pathlib
 import sys
 
-from common import connect, fail
+import uspacy
+from common import connect, exit_on_sdk_error, fail, os_error_text
 
 COLUMNS = ["id", "title", "stage_id", "stage", "status", "amount", "currency", "owner", "created_at"]
 BAR_WIDTH = 30
@@ -20,7 +20,7 @@ BAR_WIDTH = 30
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Export every deal of a funnel to CSV.")
     parser.add_argument("--funnel", type=int, required=True, help="deal funnel id")
-    parser.add_argument("--out", type=pathlib.Path, required=True, help="CSV file to write")
+    parser.add_argument("--out", required=True, help="CSV file to write")
     parser.add_argument("--page-size", type=int, default=100, help="deals per request (default 100)")
     return parser.parse_args()
 
@@ -42,26 +42,37 @@ def main() -> None:
         fail("--page-size must be at least 1")
     client, _live = connect()
     with client:
-        stages = {s["id"]: s["title"] for s in client.crm.kanban_stages.list("deals", funnel_id=args.funnel)["data"]}
+        with exit_on_sdk_error(f"listing the stages of funnel {args.funnel}"):
+            stages = {s["id"]: s["title"] for s in client.crm.kanban_stages.list("deals", funnel_id=args.funnel)["data"]}
         # A one-item page gives the total for the progress bar.
-        total = client.crm.items.list("deals", list=1, funnel_id=args.funnel)["meta"]["total"]
+        with exit_on_sdk_error("reading the number of deals"):
+            total = client.crm.items.list("deals", list=1, funnel_id=args.funnel)["meta"]["total"]
+        try:
+            handle = open(args.out, "w", newline="", encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot create {args.out}: {os_error_text(error)}")
         written = 0
         drawn = 0
-        with args.out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            for deal in client.crm.items.iter("deals", list=args.page_size, funnel_id=args.funnel):
-                amount = deal.get("amount") or {}
-                writer.writerow([
-                    deal["id"], deal.get("title", ""), deal.get("kanban_stage_id", ""),
-                    stages.get(deal.get("kanban_stage_id"), ""), deal.get("kanban_status", ""),
-                    amount.get("value", ""), amount.get("currency", ""), deal.get("owner", ""),
-                    deal.get("created_at", ""),
-                ])
-                written += 1
-                if written % args.page_size == 0 or written == total:
-                    draw_progress(written, max(total, written), drawn)
-                    drawn = written
+        try:
+            with handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(COLUMNS)
+                for deal in client.crm.items.iter("deals", list=args.page_size, funnel_id=args.funnel):
+                    amount = deal.get("amount") or {}
+                    writer.writerow([
+                        deal["id"], deal.get("title", ""), deal.get("kanban_stage_id", ""),
+                        stages.get(deal.get("kanban_stage_id"), ""), deal.get("kanban_status", ""),
+                        amount.get("value", ""), amount.get("currency", ""), deal.get("owner", ""),
+                        deal.get("created_at", ""),
+                    ])
+                    written += 1
+                    if written % args.page_size == 0 or written == total:
+                        draw_progress(written, max(total, written), drawn)
+                        drawn = written
+        except uspacy.UspacyError as error:
+            fail(f"listing the deals failed after {written} deals: {error}")
+        except OSError as error:
+            fail(f"writing {args.out} failed: {os_error_text(error)}")
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         print(f"exported {written} deals of funnel {args.funnel} to {args.out}")

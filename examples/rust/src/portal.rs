@@ -21,6 +21,20 @@ pub struct Portal {
 /// sent until the first call.
 pub fn connect() -> Result<Portal, String> {
     let var = |name: &str| env::var(name).ok().filter(|value| !value.is_empty());
+    // The portal is checked before the credentials, so with neither set the
+    // message names both.
+    let (base_url_or_domain, live) = match (var("USPACY_BASE_URL"), var("USPACY_DOMAIN")) {
+        (Some(_), Some(_)) => return Err(
+            "set either USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal), not both"
+                .to_owned(),
+        ),
+        (Some(url), None) => (url, false),
+        (None, Some(domain)) => (domain, true),
+        (None, None) => return Err(
+            "set USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal) and credentials"
+                .to_owned(),
+        ),
+    };
     let credentials = if let (Some(email), Some(password)) =
         (var("USPACY_EMAIL"), var("USPACY_PASSWORD"))
     {
@@ -38,17 +52,10 @@ pub fn connect() -> Result<Portal, String> {
         );
     };
     let builder = Client::builder().credentials(credentials);
-    let (builder, live) = match (var("USPACY_BASE_URL"), var("USPACY_DOMAIN")) {
-        (Some(_), Some(_)) => return Err(
-            "set either USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal), not both"
-                .to_owned(),
-        ),
-        (Some(url), None) => (builder.base_url(url), false),
-        (None, Some(domain)) => (builder.domain(domain), true),
-        (None, None) => return Err(
-            "set USPACY_BASE_URL (a mock portal) or USPACY_DOMAIN (a live portal) and credentials"
-                .to_owned(),
-        ),
+    let builder = if live {
+        builder.domain(base_url_or_domain)
+    } else {
+        builder.base_url(base_url_or_domain)
     };
     let client = builder
         .build()

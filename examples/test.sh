@@ -85,6 +85,16 @@ run() {
     esac
 }
 
+# lang_number LANG: 1, 2 or 3, which keeps the phone numbers and codes each
+# language's steps create apart from the others'.
+lang_number() {
+    case "$1" in
+        python) echo 1 ;;
+        node) echo 2 ;;
+        rust) echo 3 ;;
+    esac
+}
+
 # Fails unless a line of OUTPUT matches PATTERN: `expect_line PATTERN OUTPUT`.
 expect_line() {
     grep -qE "$1" <<<"$2" || { printf 'examples/test.sh: no output line matches "%s" in:\n%s\n' "$1" "$2" >&2; exit 1; }
@@ -129,11 +139,7 @@ csv=examples/data/companies.csv
 companies_before=500
 
 for lang in python node rust; do
-    case "$lang" in
-        python) phone=+380501110001 ;;
-        node) phone=+380501110002 ;;
-        rust) phone=+380501110003 ;;
-    esac
+    phone=+38050111000$(lang_number "$lang")
     email="lead.$lang@example.com"
     form="$work_dir/form-$lang.json"
     payment="$work_dir/payment-$lang.json"
@@ -261,11 +267,7 @@ done
 # A number in the form file is text, null is no value, and any other type is
 # rejected, before anything is written.
 for lang in python node rust; do
-    case "$lang" in
-        python) phone=380501110011 ;;
-        node) phone=380501110012 ;;
-        rust) phone=380501110013 ;;
-    esac
+    phone=38050111001$(lang_number "$lang")
     "$python" - "$work_dir" "$lang" "$phone" <<'PY'
 import json, sys
 work_dir, lang, phone = sys.argv[1:]
@@ -377,11 +379,7 @@ done
 # Each language imports CSVs of its own, with EDRPOU codes 999N00NN that
 # the generated companies.csv does not use.
 for lang in python node rust; do
-    case "$lang" in
-        python) n=1 ;;
-        node) n=2 ;;
-        rust) n=3 ;;
-    esac
+    n=$(lang_number "$lang")
     "$python" - "$work_dir" "$lang" "$n" <<'PY'
 import sys
 work_dir, lang, n = sys.argv[1:]
@@ -500,8 +498,8 @@ for lang in python node; do
 done
 
 # The browser widget needs the WebAssembly build and the npm dev
-# dependencies of bindings-wasm (playwright-core); scripts/test.sh has built
-# both by this point, a run of this script alone may not have.
+# dependencies of bindings-wasm (playwright-core). scripts/test.sh has built
+# both by this point, but a run of this script alone may not have.
 if [[ ! -f bindings-wasm/pkg/uspacy_web_bg.wasm || ! -f bindings-wasm/node_modules/.package-lock.json ]]; then
     step "building the WebAssembly package (bindings-wasm/scripts/setup.sh and build.sh)"
     bash bindings-wasm/scripts/setup.sh

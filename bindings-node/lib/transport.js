@@ -77,7 +77,7 @@ function jsonText(opId, part, value) {
  * Returns the parsed 2xx body of an outcome, or throws the error it carries.
  * A body that `JSON.parse` rejects, or a blank one, goes to the core, which
  * applies the rules of every language: blank is `null`, an operation without
- * a documented body may answer plain text, anything else is a `DecodeError`.
+ * a documented body may send plain text, anything else is a `DecodeError`.
  */
 function resultOf(opId, outcome) {
   if (outcome.error) {

@@ -119,9 +119,9 @@ pub fn body_text(body: &[u8]) -> Result<BodyText, std::str::Utf8Error> {
     Ok(Either::B(Utf16String::from(utf16(text))))
 }
 
-/// Encodes `text` as UTF-16. Runs of ASCII, most of a JSON body even when
-/// its values are Cyrillic, are widened byte by byte in a loop the compiler
-/// vectorizes; `str::encode_utf16` decodes every character instead.
+/// Encodes `text` as UTF-16. Most of a JSON body is ASCII even when its
+/// values are Cyrillic, so ASCII runs are widened byte by byte in a loop the
+/// compiler vectorizes, where `str::encode_utf16` decodes every character.
 fn utf16(text: &str) -> Vec<u16> {
     let mut units = Vec::with_capacity(text.len());
     let mut rest = text;

@@ -3,9 +3,9 @@
 //! A response body used to go through a `serde_json::Value` and then
 //! `pythonize`, two passes that made a 1,000-item page slower to read than
 //! `json.loads`. Here serde_json's parser calls a visitor that creates each
-//! Python object as its value ends, and a cache gives every repeated key
-//! (each item of a page has the same ones) a single `str` object, whose
-//! hash Python then computes once.
+//! Python object as its value ends. A cache gives every repeated key (each
+//! item of a page has the same ones) a single `str` object, so Python
+//! computes its hash once.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -253,9 +253,9 @@ asyncio.run(main())
 
 
 def test_exit_waits_for_runtime_threads_inside_python(mock: Mock, tmp_path: pathlib.Path) -> None:
-    """At interpreter exit a runtime thread must not be between taking the
-    GIL and releasing it, or Python aborts the process when the thread
-    wakes up during finalization; the `atexit` hook waits for it."""
+    """At interpreter exit no runtime thread may be between taking the GIL
+    and releasing it, because Python aborts the process when such a thread
+    wakes up during finalization. The `atexit` hook waits for it."""
     issued = mock.issue_tokens(-5)
     script = tmp_path / "gate.py"
     script.write_text(GATE_SCRIPT)

@@ -130,7 +130,7 @@ def test_async_iteration_keeps_custom_fields(mock: Mock, async_options: dict) ->
     assert asyncio.run(scenario()) == [{"id": 1, "uf_crm_9": {"a": [1, 2]}}, {"id": 2, "title": "Друга"}]
 
 
-def test_escapes_and_numbers_read_as_json_loads_reads_them(mock: Mock, client: uspacy.Client) -> None:
+def test_escapes_and_numbers_match_json_loads(mock: Mock, client: uspacy.Client) -> None:
     body = r'{"title": "\u0423\u0433\u043e\u0434\u0430 \ud83d\ude00 \"q\" \\ \/", "n": [0, -7, 18446744073709551615, 1.5e3, -0.0, 1E-2]}'
     respond(mock, f"GET {DEALS}/1", body)
 

@@ -44,7 +44,7 @@ class TokenPair {
     return { accessToken, refreshToken, expiresAt: this.expiresAt }
   }
 
-  /** The redacted form; never the tokens. */
+  /** Returns the redacted form, without the tokens. */
   toString() {
     return `TokenPair { accessToken: '***', refreshToken: ${this.refreshToken === null ? 'null' : "'***'"}, expiresAt: ${this.expiresAt} }`
   }

@@ -164,35 +164,24 @@ const API_TYPES: &[&str] = &[
 pub fn outputs(root: &Namespace) -> Vec<Output> {
     let mut outputs = package_outputs(root, NODE_DIR);
     outputs.extend(flavor_outputs(root, WEB_DIR, &WEB));
-    outputs.push(Output {
-        path: PathBuf::from("bindings-node/lib/errors.js"),
-        content: emit_errors(&NODE),
-    });
-    outputs.push(Output {
-        path: PathBuf::from("bindings-wasm/lib/errors.js"),
-        content: emit_errors(&WEB),
-    });
     for (dir, flavor) in [("bindings-node/lib", &NODE), ("bindings-wasm/lib", &WEB)] {
-        outputs.push(Output {
-            path: PathBuf::from(dir).join("tokens.js"),
-            content: emit_shared(flavor, "tokens.js", TOKENS_TEMPLATE),
-        });
+        for (name, template) in SHARED_TEMPLATES {
+            outputs.push(Output {
+                path: PathBuf::from(dir).join(name),
+                content: emit_shared(flavor, name, template),
+            });
+        }
     }
     outputs
 }
 
-/// The error classes, shared by both packages: the error kinds and the
-/// fields of each class are one fact, kept in one template.
-const ERRORS_TEMPLATE: &str = include_str!("../templates/errors.js");
-
-/// The `TokenPair` class, shared by both packages, so a pair prints and
-/// serializes the same way in both.
-const TOKENS_TEMPLATE: &str = include_str!("../templates/tokens.js");
-
-/// Returns `lib/errors.js` of a package of `flavor`.
-fn emit_errors(flavor: &Flavor) -> String {
-    emit_shared(flavor, "errors.js", ERRORS_TEMPLATE)
-}
+/// The `lib/` files both packages share, as `(file name, template)`: the
+/// error classes (one per error kind, with their fields) and `TokenPair`,
+/// so an error or a pair looks the same in both.
+const SHARED_TEMPLATES: [(&str, &str); 2] = [
+    ("errors.js", include_str!("../templates/errors.js")),
+    ("tokens.js", include_str!("../templates/tokens.js")),
+];
 
 /// Returns a `lib/` file of a package of `flavor` from the template named
 /// `name`, whose `__EXPORTS__` marker becomes the module's export syntax.
@@ -1223,11 +1212,15 @@ model! {
 
 #[cfg(test)]
 mod error_class_tests {
-    use super::ERRORS_TEMPLATE;
+    use super::SHARED_TEMPLATES;
 
     #[test]
     fn every_error_kind_has_a_class() {
-        let table = ERRORS_TEMPLATE
+        let (_, errors) = SHARED_TEMPLATES
+            .iter()
+            .find(|(name, _)| *name == "errors.js")
+            .expect("errors.js is a shared template");
+        let table = errors
             .split("const CLASS_BY_KIND = {")
             .nth(1)
             .and_then(|rest| rest.split('}').next())

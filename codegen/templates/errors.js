@@ -1,9 +1,10 @@
 /**
  * The error classes of the SDK, one per kind of the core's `ErrorKind`,
  * all extending `UspacyError`. The native part (the Node.js addon, or the
- * WebAssembly module of `uspacy-web`) reports a failure as a plain object
- * (`ErrorInfo`); `fromInfo` turns it into the matching class. Both packages
- * get this same file, so code that catches these classes runs on both.
+ * WebAssembly module of `uspacy-web`) reports a failure as a plain object,
+ * `ErrorInfo`, and `fromInfo` turns it into the matching class. Both
+ * packages get this same file, so code that catches these classes runs on
+ * both.
  */
 
 /** The base class of every error this package raises. */

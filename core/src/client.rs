@@ -226,7 +226,7 @@ impl Client {
         }
     }
 
-    /// Whether [`Client::close`] was called on this client or a clone.
+    /// Returns whether [`Client::close`] was called on this client or a clone.
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::SeqCst)
     }

@@ -67,8 +67,8 @@ impl ErrorKind {
         ErrorKind::Config,
     ];
 
-    /// The kind's name in every binding (`not_found`, `rate_limited`, ...):
-    /// the `kind` attribute of their errors.
+    /// Returns the kind's name in every binding (`not_found`,
+    /// `rate_limited`, ...), which is the `kind` attribute of their errors.
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::Api => "api",

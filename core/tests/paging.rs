@@ -300,7 +300,7 @@ async fn page_keeps_other_top_level_keys() {
 }
 
 #[tokio::test]
-async fn list_bodies_of_the_wrong_shape_are_decode_errors() {
+async fn wrong_shaped_list_bodies_fail() {
     let mock = mock().await;
     let client = password_client(&mock);
     client.authenticate().await.unwrap();

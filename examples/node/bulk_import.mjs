@@ -172,9 +172,9 @@ try {
     for await (const company of client.crm.items.iter('companies', { list: 100 })) {
       const code = company[edrpouField]
       if (!code) continue
-      const kept = { id: company.id, title: company.title, city: company.city, phone: company.phone, email: company.email, [edrpouField]: code }
-      for (const extra of Object.keys(extraFields)) kept[extra] = company[extra]
-      byEdrpou.set(String(code), kept)
+      const snapshot = { id: company.id, title: company.title, city: company.city, phone: company.phone, email: company.email, [edrpouField]: code }
+      for (const extra of Object.keys(extraFields)) snapshot[extra] = company[extra]
+      byEdrpou.set(String(code), snapshot)
     }
   })
   console.log(`read ${byEdrpou.size} companies with an EDRPOU code; ${rows.length} rows in ${basename(csvPath)}`)
